@@ -1,0 +1,52 @@
+/* coach.yaml: what the user sets.  Parsing is pure (text in, struct out or
+ * one located error); every value is range-checked and the message names the
+ * range and the default. */
+#ifndef COACH_CONFIG_H
+#define COACH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "schedule.h"
+
+struct config_buttons {
+	bool enabled;            /* false: no GPIO at all (default true) */
+	char *chip;              /* name ("gpiochip0"), path ("/dev/gpiochip4") or label;
+	                            NULL: find the chip of the Pi's 40-pin header by label */
+	int play;                /* line offset (BCM number) of Play, default 17 */
+	int next;                /* line offset of Next, default 27 */
+	int led;                 /* line offset of the LED, or -1 for none (default) */
+	bool active_low;         /* pressed pulls the line to ground (default true) */
+	bool pull_up;            /* enable the internal pull-up (default true) */
+	unsigned debounce_ms;    /* default 30, 0..500 */
+	unsigned long_press_ms;  /* default 1000, 300..5000 */
+};
+
+struct config {
+	char *routine;           /* file name in the routines folder, or a path (default "morning-back.yaml") */
+	char *voice;             /* voice profile when the routine names none (default "en") */
+	char *device;            /* PortAudio device name or part of one (default "default") */
+	unsigned rate;           /* output sample rate, 8000..192000 (default 48000) */
+	unsigned latency_ms;     /* output latency, 5..500 (default 40) */
+	unsigned volume;         /* percent, 0..100 (default 80) */
+	struct config_buttons buttons;
+	struct schedule_entry *schedule;
+	size_t nschedule;
+};
+
+/* Fills C with the defaults (what an empty file gives). */
+void config_defaults(struct config *c);
+
+/* Parses coach.yaml from TEXT of LEN bytes; PATH names it in messages.
+ * Returns 0, or -1 with ERR filled and C left with the defaults. */
+int config_parse(const char *path, const char *text, size_t len, struct config *c,
+		 struct diag *err);
+
+/* Reads and parses PATH.  Returns 0, or -1 with ERR filled (a missing file
+ * included). */
+int config_load(const char *path, struct config *c, struct diag *err);
+
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,343 @@
+/* Routine files (config/routines/NAME.yaml) read into struct routine.
+ *
+ * What each key means, and its default:
+ *
+ * Top level
+ *   name       required; spoken at the start.
+ *   voice      optional voice profile name (voices/<voice>.yaml); NULL = config's.
+ *   rest       rest after each step, default 5s (0 .. 10m).
+ *   countdown  tick tones in the last N seconds of each hold, default 3 (0 .. 10).
+ *   prepare    get-ready time before a step's first hold on each side, default 3s.
+ *   switch     time to change sides, default 5s.
+ *   halfway    say "Halfway" in the middle of each hold, default false.
+ *   steps      required list of 1 .. ROUTINE_MAX_STEPS steps.
+ *
+ * Step
+ *   name       required.
+ *   say        optional cue spoken after the name.
+ *   time       one hold (per rep, per side), 1s .. 30m.
+ *   reps       1 .. 100, default 1.  A step needs time, reps or both:
+ *                time only          one hold per side;
+ *                time and reps      REPS holds per side, REST between them;
+ *                reps only          paced reps, one every PACE (counted aloud).
+ *   pace       one paced rep, 1s .. 1m, default 4s; only for reps without time
+ *              (pace_ms is 0 on timed steps).
+ *   rest       on a step with timed reps (reps > 1 and time): the rest between
+ *              reps, default 5s.  On any other step: the rest after the step,
+ *              the same as `after` (giving both is an error).
+ *   after      rest after this step, default the routine's `rest`.
+ *   sides      both | left | right | [left, right] | [right, left] | [left] |
+ *              [right]; `both` means [left, right].  No side twice.
+ *   wait       wait for Play before starting the step, default false.
+ *   prepare, switch, halfway   override the routine's defaults for this step.
+ *
+ * Stored values: rep_rest_ms is 0 unless the step has timed reps; rest_ms is
+ * stored for every step, the last one included (the plan decides whether a
+ * final rest is worth playing); switch_ms is stored even for one-sided steps.
+ * Every error names the file, line and column of the offending value (or of the
+ * step when something is missing). */
+#include "routine.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "yamldoc.h"
+
+#define DEFAULT_REST_MS     5000
+#define DEFAULT_REP_REST_MS 5000
+#define DEFAULT_PREPARE_MS  3000
+#define DEFAULT_SWITCH_MS   5000
+#define DEFAULT_COUNTDOWN   3
+#define MAX_COUNTDOWN       10
+#define MIN_HOLD_MS         1000
+#define MIN_PACE_MS         1000
+#define MAX_PACE_MS         60000
+#define MAX_VOICE_NAME      32
+
+#define EXPECT_ROUTINE "a mapping with name and steps"
+#define EXPECT_STEP    "a mapping with name and time or reps"
+#define EXPECT_SIDES   "both, left, right or a list such as [left, right]"
+
+static const char *const routine_keys[] = {
+	"name", "voice", "rest", "countdown", "prepare", "switch", "halfway", "steps", NULL
+};
+
+static const char *const step_keys[] = {
+	"name", "say", "time", "reps", "pace", "rest", "after", "sides", "wait",
+	"halfway", "prepare", "switch", NULL
+};
+
+/* Routine-level values that steps inherit. */
+struct defaults {
+	uint32_t rest_ms, prepare_ms, switch_ms;
+	bool halfway;
+};
+
+const char *side_name(enum side s)
+{
+	switch (s) {
+	case SIDE_LEFT:
+		return "left";
+	case SIDE_RIGHT:
+		return "right";
+	default:
+		return "";
+	}
+}
+
+/* "left" or "right" (any case) from a scalar, else SIDE_NONE. */
+static enum side side_from(const yaml_node_t *node)
+{
+	const char *t = yamldoc_text(node);
+
+	if (t && !strcasecmp(t, "left"))
+		return SIDE_LEFT;
+	if (t && !strcasecmp(t, "right"))
+		return SIDE_RIGHT;
+	return SIDE_NONE;
+}
+
+static int add_side(struct yamldoc *yd, yaml_node_t *item, struct step *st,
+		    struct diag *err)
+{
+	char snip[YAMLDOC_SNIPPET];
+	enum side s = side_from(item);
+
+	if (s == SIDE_NONE) {
+		if (item->type != YAML_SCALAR_NODE || yamldoc_is_null(item))
+			return yamldoc_error(yd, item, err, "a side is %s (expected left or right)",
+					     yamldoc_describe(item));
+		return yamldoc_error(yd, item, err, "invalid side '%s' (expected left or right)",
+				     yamldoc_snippet(yamldoc_text(item), snip, sizeof(snip)));
+	}
+	if (st->nsides > 0 && st->sides[0] == s)
+		return yamldoc_error(yd, item, err,
+				     "side '%s' is listed twice (expected [left, right] or [right, left])",
+				     side_name(s));
+	/* Two distinct sides fill the array, so a third item is always a repeat. */
+	st->sides[st->nsides++] = s;
+	return 0;
+}
+
+static int parse_sides(struct yamldoc *yd, yaml_node_t *map, struct step *st,
+		       struct diag *err)
+{
+	yaml_node_t *v = yamldoc_get(yd, map, "sides");
+	char snip[YAMLDOC_SNIPPET];
+	size_t i;
+
+	st->nsides = 0;
+	if (!v)
+		return 0;
+	if (v->type == YAML_SEQUENCE_NODE) {
+		if (yamldoc_seq_len(v) == 0)
+			return yamldoc_error(yd, v, err, "'sides' is an empty list (expected %s)",
+					     EXPECT_SIDES);
+		for (i = 0; i < yamldoc_seq_len(v); i++)
+			if (add_side(yd, yamldoc_seq_item(yd, v, i), st, err))
+				return -1;
+		return 0;
+	}
+	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, "'sides'", EXPECT_SIDES, err))
+		return -1;
+	if (!strcasecmp(yamldoc_text(v), "both")) {
+		st->sides[0] = SIDE_LEFT;
+		st->sides[1] = SIDE_RIGHT;
+		st->nsides = 2;
+		return 0;
+	}
+	if (side_from(v) != SIDE_NONE)
+		return add_side(yd, v, st, err);
+	return yamldoc_error(yd, v, err, "invalid value '%s' for 'sides' (expected %s)",
+			     yamldoc_snippet(yamldoc_text(v), snip, sizeof(snip)), EXPECT_SIDES);
+}
+
+/* Reads the keys whose meaning depends on time and reps (see the top). */
+static int parse_timing(struct yamldoc *yd, yaml_node_t *map, const struct defaults *d,
+			struct step *st, struct diag *err)
+{
+	char snip[YAMLDOC_SNIPPET];
+	int has_time, has_reps, has_pace, has_rest, has_after;
+	uint32_t rest_ms = 0;
+
+	has_time = yamldoc_duration(yd, map, "time", MIN_HOLD_MS, ROUTINE_MAX_HOLD_MS,
+				    YAMLDOC_NO_DEFAULT, &st->time_ms, err);
+	if (has_time < 0)
+		return -1;
+	has_reps = yamldoc_uint(yd, map, "reps", 1, ROUTINE_MAX_REPS, 1, &st->reps, err);
+	if (has_reps < 0)
+		return -1;
+	if (!has_time && !has_reps)
+		return yamldoc_error(yd, map, err,
+				     "step '%s' has neither time nor reps (expected time: 30s or reps: 8)",
+				     yamldoc_snippet(st->name, snip, sizeof(snip)));
+	has_pace = yamldoc_duration(yd, map, "pace", MIN_PACE_MS, MAX_PACE_MS,
+				    ROUTINE_PACE_MS, &st->pace_ms, err);
+	if (has_pace < 0)
+		return -1;
+	if (has_time) {
+		if (has_pace)
+			return yamldoc_error(yd, yamldoc_get(yd, map, "pace"), err,
+					     "'pace' is for reps without time (expected either time or pace, not both)");
+		st->pace_ms = 0;
+	}
+	has_rest = yamldoc_duration(yd, map, "rest", 0, ROUTINE_MAX_GAP_MS,
+				    YAMLDOC_NO_DEFAULT, &rest_ms, err);
+	if (has_rest < 0)
+		return -1;
+	has_after = yamldoc_duration(yd, map, "after", 0, ROUTINE_MAX_GAP_MS, d->rest_ms,
+				     &st->rest_ms, err);
+	if (has_after < 0)
+		return -1;
+	if (has_time && st->reps > 1) {
+		st->rep_rest_ms = has_rest ? rest_ms : DEFAULT_REP_REST_MS;
+	} else if (has_rest) {
+		if (has_after)
+			return yamldoc_error(yd, yamldoc_get(yd, map, "after"), err,
+					     "both 'rest' and 'after' give the rest after this step (expected one of them)");
+		st->rest_ms = rest_ms;
+	}
+	return 0;
+}
+
+static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
+		      const struct defaults *d, struct step *st, struct diag *err)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "step %zu", index + 1);
+	if (yamldoc_expect(yd, node, YAML_MAPPING_NODE, what, EXPECT_STEP, err) ||
+	    yamldoc_check_keys(yd, node, step_keys, err))
+		return -1;
+	st->line = (unsigned)node->start_mark.line + 1;
+	if (yamldoc_require(yd, node, "name", "a name for the step, e.g. name: Cat and camel", err) ||
+	    yamldoc_string(yd, node, "name", ROUTINE_MAX_TEXT, &st->name, err) < 0 ||
+	    yamldoc_string(yd, node, "say", ROUTINE_MAX_TEXT, &st->say, err) < 0 ||
+	    parse_timing(yd, node, d, st, err) ||
+	    parse_sides(yd, node, st, err) ||
+	    yamldoc_bool(yd, node, "wait", false, &st->wait, err) < 0 ||
+	    yamldoc_bool(yd, node, "halfway", d->halfway, &st->halfway, err) < 0 ||
+	    yamldoc_duration(yd, node, "prepare", 0, ROUTINE_MAX_GAP_MS, d->prepare_ms,
+			     &st->prepare_ms, err) < 0 ||
+	    yamldoc_duration(yd, node, "switch", 0, ROUTINE_MAX_GAP_MS, d->switch_ms,
+			     &st->switch_ms, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A profile name becomes part of a path: letters, digits, '-' and '_' only. */
+static int check_voice(struct yamldoc *yd, yaml_node_t *root, const char *voice,
+		       struct diag *err)
+{
+	char snip[YAMLDOC_SNIPPET];
+	const char *p;
+
+	for (p = voice; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			break;
+	if (!*p && p - voice <= MAX_VOICE_NAME)
+		return 0;
+	return yamldoc_error(yd, yamldoc_get(yd, root, "voice"), err,
+			     "invalid voice '%s' (expected the name of a profile in voices/, such as en)",
+			     yamldoc_snippet(voice, snip, sizeof(snip)));
+}
+
+static int parse_steps(struct yamldoc *yd, yaml_node_t *root, const struct defaults *d,
+		       struct routine *r, struct diag *err)
+{
+	yaml_node_t *steps = yamldoc_get(yd, root, "steps");
+	size_t n = yamldoc_seq_len(steps), i;
+
+	if (yamldoc_expect(yd, steps, YAML_SEQUENCE_NODE, "'steps'", "a list of steps", err))
+		return -1;
+	if (n == 0)
+		return yamldoc_error(yd, steps, err, "'steps' is an empty list (expected at least one step)");
+	if (n > ROUTINE_MAX_STEPS)
+		return yamldoc_error(yd, steps, err, "too many steps: %zu (expected at most %d)",
+				     n, ROUTINE_MAX_STEPS);
+	r->steps = calloc(n, sizeof(*r->steps));
+	if (!r->steps)
+		return yamldoc_error(yd, steps, err, "out of memory");
+	for (i = 0; i < n; i++) {
+		r->nsteps = i + 1;        /* so routine_free sees what is filled */
+		if (parse_step(yd, yamldoc_seq_item(yd, steps, i), i, d, &r->steps[i], err))
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_root(struct yamldoc *yd, struct routine *r, struct diag *err)
+{
+	yaml_node_t *root = yamldoc_root(yd);
+	struct defaults d;
+
+	if (yamldoc_check_keys(yd, root, routine_keys, err) ||
+	    yamldoc_require(yd, root, "name",
+			    "a name for the routine, e.g. name: Morning back mobility", err) ||
+	    yamldoc_string(yd, root, "name", ROUTINE_MAX_TEXT, &r->name, err) < 0 ||
+	    yamldoc_string(yd, root, "voice", MAX_VOICE_NAME, &r->voice, err) < 0 ||
+	    (r->voice && check_voice(yd, root, r->voice, err)) ||
+	    yamldoc_uint(yd, root, "countdown", 0, MAX_COUNTDOWN, DEFAULT_COUNTDOWN,
+			 &r->countdown, err) < 0 ||
+	    yamldoc_duration(yd, root, "rest", 0, ROUTINE_MAX_GAP_MS, DEFAULT_REST_MS,
+			     &d.rest_ms, err) < 0 ||
+	    yamldoc_duration(yd, root, "prepare", 0, ROUTINE_MAX_GAP_MS, DEFAULT_PREPARE_MS,
+			     &d.prepare_ms, err) < 0 ||
+	    yamldoc_duration(yd, root, "switch", 0, ROUTINE_MAX_GAP_MS, DEFAULT_SWITCH_MS,
+			     &d.switch_ms, err) < 0 ||
+	    yamldoc_bool(yd, root, "halfway", false, &d.halfway, err) < 0 ||
+	    yamldoc_require(yd, root, "steps", "a list of steps", err))
+		return -1;
+	return parse_steps(yd, root, &d, r, err);
+}
+
+/* Shared by routine_parse and routine_load once the document is loaded. */
+static int parse_loaded(struct yamldoc *yd, struct routine *r, struct diag *err)
+{
+	int ret = parse_root(yd, r, err);
+
+	yamldoc_free(yd);
+	if (ret)
+		routine_free(r);
+	return ret;
+}
+
+int routine_parse(const char *path, const char *text, size_t len,
+		  struct routine *r, struct diag *err)
+{
+	struct yamldoc yd;
+
+	memset(r, 0, sizeof(*r));
+	if (yamldoc_load_buffer(&yd, path, text, len, EXPECT_ROUTINE, err))
+		return -1;
+	return parse_loaded(&yd, r, err);
+}
+
+int routine_load(const char *path, struct routine *r, struct diag *err)
+{
+	struct yamldoc yd;
+
+	memset(r, 0, sizeof(*r));
+	if (yamldoc_load_file(&yd, path, EXPECT_ROUTINE, err))
+		return -1;
+	return parse_loaded(&yd, r, err);
+}
+
+void routine_free(struct routine *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; r->steps && i < r->nsteps; i++) {
+		free(r->steps[i].name);
+		free(r->steps[i].say);
+	}
+	free(r->steps);
+	free(r->name);
+	free(r->voice);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,62 @@
+/* A routine as the user wrote it: steps with holds, sides, reps and rests.
+ * Parsing is pure: text in, struct out, or one located error. */
+#ifndef COACH_ROUTINE_H
+#define COACH_ROUTINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
+
+/* Limits past which a value is a mistake, not a routine. */
+#define ROUTINE_MAX_STEPS   100
+#define ROUTINE_MAX_REPS    100
+#define ROUTINE_MAX_HOLD_MS (30u * 60 * 1000)  /* one hold: 30 minutes */
+#define ROUTINE_MAX_GAP_MS  (10u * 60 * 1000)  /* rest, prepare, switch: 10 minutes */
+#define ROUTINE_MAX_TEXT    1000               /* characters in a name or cue */
+#define ROUTINE_PACE_MS     4000               /* one paced rep when `time` is absent */
+
+struct step {
+	char *name;           /* spoken when the step begins */
+	char *say;            /* the cue after the name; may be NULL */
+	uint32_t time_ms;     /* one hold (each rep); 0 for paced reps */
+	uint32_t reps;        /* 1 for a single hold */
+	uint32_t rep_rest_ms; /* between timed reps */
+	uint32_t pace_ms;     /* one paced rep (reps without time) */
+	uint32_t prepare_ms;  /* get-ready time before the first hold of each side */
+	uint32_t switch_ms;   /* time to change sides */
+	uint32_t rest_ms;     /* after this step, before the next */
+	unsigned nsides;      /* 0: no sides; 1 or 2 */
+	enum side sides[2];
+	bool wait;            /* hold before the first side until Play is pressed */
+	bool halfway;         /* say "Halfway" in the middle of each hold */
+	unsigned line;        /* where the step starts in the file, for messages */
+};
+
+struct routine {
+	char *name;
+	char *voice;          /* voice profile name ("en"), or NULL for the config's */
+	uint32_t countdown;   /* tick tones in the last N seconds of a hold */
+	size_t nsteps;
+	struct step *steps;
+};
+
+/* Parses a routine from TEXT of LEN bytes; PATH names it in messages.
+ * Returns 0, or -1 with ERR filled. */
+int routine_parse(const char *path, const char *text, size_t len,
+		  struct routine *r, struct diag *err);
+
+/* Reads and parses the routine file at PATH.  Returns 0, or -1 with ERR filled
+ * (a missing or unreadable file included). */
+int routine_load(const char *path, struct routine *r, struct diag *err);
+
+/* Frees what routine_parse allocated; R may be zeroed or partly filled. */
+void routine_free(struct routine *r);
+
+/* "left" / "right" / "" */
+const char *side_name(enum side s);
+
+#endif

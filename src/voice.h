@@ -1,0 +1,56 @@
+/* A voice profile (voices/<lang>.yaml): which espeak-ng voice speaks, how fast
+ * and how high, and every stock phrase, so the coach is translated without C. */
+#ifndef COACH_VOICE_H
+#define COACH_VOICE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum phrase {
+	PHRASE_LEFT_SIDE,        /* "Left side." */
+	PHRASE_RIGHT_SIDE,       /* "Right side." */
+	PHRASE_SWITCH_SIDES,     /* "Switch sides." */
+	PHRASE_REST,             /* "Rest." */
+	PHRASE_NEXT_UP,          /* "Next up: {name}." */
+	PHRASE_REP,              /* "Rep {n} of {total}." */
+	PHRASE_COUNT_REP,        /* "{n}." counting paced reps */
+	PHRASE_HALFWAY,          /* "Halfway." */
+	PHRASE_WAIT,             /* "Press play when you are ready." */
+	PHRASE_COMPLETE,         /* "Routine complete. Well done." */
+	PHRASE_PAUSED,           /* "Paused." */
+	PHRASE_RESUMING,         /* "Resuming." */
+	PHRASE_NEXT,             /* "Next: {name}." */
+	PHRASE_STOPPED,          /* "Stopped." */
+	PHRASE_GOOD_MORNING,     /* "Good morning. Press play when you are ready." */
+	PHRASE_FILE_ERROR,       /* "The routine file has an error on line {n}." */
+	PHRASE_MAX
+};
+
+struct voice {
+	char *name;          /* profile name, e.g. "en" */
+	char *espeak;        /* espeak-ng voice, e.g. "en-us" */
+	int rate;            /* words per minute, 80..450 */
+	int pitch;           /* 0..99 */
+	char *phrase[PHRASE_MAX];
+};
+
+/* Parses a voice profile from TEXT; PATH names it in messages.  Every phrase
+ * must be present.  Returns 0, or -1 with ERR filled. */
+int voice_parse(const char *path, const char *text, size_t len,
+		struct voice *v, struct diag *err);
+
+/* Reads and parses the voice profile at PATH. */
+int voice_load(const char *path, struct voice *v, struct diag *err);
+
+void voice_free(struct voice *v);
+
+/* YAML key of a phrase ("left_side", "next_up", ...). */
+const char *phrase_key(enum phrase p);
+
+/* Expands phrase P, replacing {name} with NAME and {n} / {total} with N and
+ * TOTAL, into BUF.  Returns BUF. */
+char *voice_say(const struct voice *v, enum phrase p, const char *name,
+		unsigned n, unsigned total, char *buf, size_t size);
+
+#endif
