@@ -1,0 +1,325 @@
+#include "sounds.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "pcm.h"
+
+/* A tone file longer than this is a mistake (a song dropped in by accident),
+ * not an interval marker. */
+#define MAX_SECONDS   10
+#define MIN_RATE      8000
+#define MAX_RATE      192000
+/* Edge fades on loaded files, so one cut mid-wave does not click. */
+#define LOAD_FADE_MS  2
+#define READ_FRAMES   4096
+
+/* One note of a tone: a sine with two soft overtones (a small bell rather
+ * than a beep), a quick half-cosine attack and an exponential decay. */
+struct note {
+	double at;          /* start, seconds */
+	double freq;        /* Hz */
+	double gain;        /* relative to the tone's other notes */
+	double decay;       /* time constant, seconds */
+};
+
+struct tone {
+	double length;      /* seconds */
+	double peak;        /* absolute peak, full scale 1.0 */
+	double attack;      /* seconds */
+	unsigned nnotes;
+	struct note notes[4];
+};
+
+/* Levels: speech from espeak-ng (en-us at volume 100, trimmed) measures
+ * about -21 dBFS RMS with peaks of -2 to -6 dBFS.  Each tone is normalized to
+ * its PEAK, chosen so that its RMS comes out about 1 dB under the speech
+ * (-22 dBFS) and it never peaks above -3 dBFS; the tick, heard every second
+ * or so, sits 5 dB lower still. */
+static const struct tone tones[SOUND_MAX] = {
+	/* A rising fourth, E5 then A5: "go". */
+	[SOUND_START] = { 0.25, 0.25, 0.006, 2, {
+		{ 0.000, 659.26, 1.0, 0.10 },
+		{ 0.110, 880.00, 1.0, 0.10 } } },
+	/* One short, soft C6: a clock's tick without the hard edge. */
+	[SOUND_TICK] = { 0.06, 0.18, 0.003, 1, {
+		{ 0.000, 1046.50, 1.0, 0.015 } } },
+	/* The fourth falling back, A5 then E5: "stop". */
+	[SOUND_END] = { 0.30, 0.25, 0.006, 2, {
+		{ 0.000, 880.00, 1.0, 0.10 },
+		{ 0.130, 659.26, 1.0, 0.12 } } },
+	/* C5 E5 G5 C6 rising and left to ring: the routine is done. */
+	[SOUND_FINISH] = { 1.00, 0.32, 0.008, 4, {
+		{ 0.000, 523.25, 1.0, 0.35 },
+		{ 0.120, 659.26, 0.9, 0.35 },
+		{ 0.240, 783.99, 0.8, 0.35 },
+		{ 0.360, 1046.50, 0.7, 0.30 } } },
+	/* A doorbell's two tones, G5 then D5, unhurried. */
+	[SOUND_REMINDER] = { 0.60, 0.25, 0.010, 2, {
+		{ 0.000, 783.99, 1.0, 0.20 },
+		{ 0.250, 587.33, 1.0, 0.25 } } },
+};
+
+static const char *const names[SOUND_MAX] = {
+	[SOUND_START] = "start",
+	[SOUND_TICK] = "tick",
+	[SOUND_END] = "end",
+	[SOUND_FINISH] = "finish",
+	[SOUND_REMINDER] = "reminder",
+};
+
+const char *sound_name(enum sound s)
+{
+	return (unsigned)s < SOUND_MAX ? names[s] : "unknown";
+}
+
+static double note_value(const struct note *n, double attack, double t)
+{
+	double env, w = 2.0 * M_PI * n->freq * t;
+
+	if (t < 0.0)
+		return 0.0;
+	env = exp(-t / n->decay);
+	if (t < attack)
+		env *= 0.5 - 0.5 * cos(M_PI * t / attack);
+	return n->gain * env * (sin(w) + 0.25 * sin(2.0 * w) + 0.08 * sin(3.0 * w));
+}
+
+int sounds_synthesize(struct clip *out, enum sound s, unsigned rate)
+{
+	const struct tone *tone;
+	uint32_t frames, release;
+	double *x, peak = 0.0;
+
+	out->pcm = NULL;
+	out->frames = 0;
+	if ((unsigned)s >= SOUND_MAX || rate < MIN_RATE || rate > MAX_RATE)
+		return -EINVAL;
+	tone = &tones[s];
+	frames = (uint32_t)lrint(tone->length * rate);
+	x = malloc(frames * sizeof(*x));
+	out->pcm = malloc(frames * sizeof(*out->pcm));
+	if (!x || !out->pcm) {
+		free(x);
+		free(out->pcm);
+		out->pcm = NULL;
+		return -ENOMEM;
+	}
+	/* Every note rings to the end; a 10 ms half-cosine release then
+	 * brings the sum to exactly zero, whatever is still sounding. */
+	release = rate / 100;
+	for (uint32_t i = 0; i < frames; i++) {
+		double t = (double)i / rate, v = 0.0;
+
+		for (unsigned k = 0; k < tone->nnotes; k++)
+			v += note_value(&tone->notes[k], tone->attack, t - tone->notes[k].at);
+		if (frames - i <= release)
+			v *= 0.5 - 0.5 * cos(M_PI * (frames - 1 - i) / release);
+		x[i] = v;
+		if (fabs(v) > peak)
+			peak = fabs(v);
+	}
+	/* Normalized to the tone's peak, so levels are set in one table. */
+	for (uint32_t i = 0; i < frames; i++)
+		out->pcm[i] = pcm_from_float(peak > 0.0 ? x[i] * tone->peak / peak : 0.0);
+	out->frames = frames;
+	free(x);
+	return 0;
+}
+
+/* Reads every frame of F, averaging the channels, into *OUT (malloc'ed).
+ * Returns the frame count, or -1 with WHY filled. */
+static long read_mono(SNDFILE *f, const SF_INFO *info, float **out, char *why, size_t size)
+{
+	size_t want = (size_t)info->frames, n = 0;
+	unsigned ch = (unsigned)info->channels;
+	float *mono, *buf;
+
+	mono = malloc((want ? want : 1) * sizeof(*mono));
+	buf = malloc((size_t)READ_FRAMES * ch * sizeof(*buf));
+	if (!mono || !buf) {
+		free(mono);
+		free(buf);
+		snprintf(why, size, "out of memory");
+		return -ENOMEM;
+	}
+	while (n < want) {
+		sf_count_t chunk = want - n < READ_FRAMES ? (sf_count_t)(want - n) : READ_FRAMES;
+		sf_count_t got = sf_readf_float(f, buf, chunk);
+
+		if (got <= 0)
+			break;
+		for (sf_count_t i = 0; i < got; i++) {
+			double sum = 0.0;
+
+			for (unsigned c = 0; c < ch; c++)
+				sum += buf[(size_t)i * ch + c];
+			mono[n + (size_t)i] = (float)(sum / ch);
+		}
+		n += (size_t)got;
+	}
+	free(buf);
+	if (sf_error(f) != SF_ERR_NO_ERROR || n == 0) {
+		snprintf(why, size, "%s", n ? sf_strerror(f) : "no audio in it");
+		free(mono);
+		return -1;
+	}
+	*out = mono;
+	return (long)n;
+}
+
+/* Checks that F holds a tone we can use.  Returns 0, or -1 with WHY filled. */
+static int check_format(const SF_INFO *info, char *why, size_t size)
+{
+	if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000 ||
+	    info->samplerate > 768000) {
+		snprintf(why, size, "unusable format (%d channels at %d Hz)", info->channels,
+			 info->samplerate);
+		return -1;
+	}
+	if (info->frames <= 0) {
+		snprintf(why, size, "no audio in it");
+		return -1;
+	}
+	if (info->frames > (sf_count_t)info->samplerate * MAX_SECONDS) {
+		snprintf(why, size, "too long (%.1f s; a tone may last at most %d s)",
+			 (double)info->frames / info->samplerate, MAX_SECONDS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens PATH for libsndfile.  Returns the file with *FD set, or NULL with
+ * WHY filled. */
+static SNDFILE *open_sound(const char *path, SF_INFO *info, int *fd, char *why, size_t size)
+{
+	struct stat st;
+	SNDFILE *f;
+
+	/* Opened here rather than by libsndfile, so that "no such file" and
+	 * "permission denied" are told apart from a format it cannot read;
+	 * O_NONBLOCK so that a FIFO in its place cannot hang the load. */
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (*fd < 0 || fstat(*fd, &st) < 0) {
+		snprintf(why, size, "%s", strerror(errno));
+		goto err_close;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		snprintf(why, size, "%s", S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+		goto err_close;
+	}
+	/* SF_FALSE: the descriptor stays ours to close, whatever happens. */
+	f = sf_open_fd(*fd, SFM_READ, info, SF_FALSE);
+	if (!f) {
+		/* libsndfile ends its messages with a full stop, which reads
+		 * badly inside the parentheses. */
+		snprintf(why, size, "not a sound file (libsndfile: %s", sf_strerror(NULL));
+		while (why[0] && strchr(". \n", why[strlen(why) - 1]))
+			why[strlen(why) - 1] = '\0';
+		strncat(why, ")", size - strlen(why) - 1);
+		goto err_close;
+	}
+	return f;
+
+err_close:
+	if (*fd >= 0)
+		close(*fd);
+	return NULL;
+}
+
+/* Loads PATH as mono at RATE into OUT.  Returns 0; -1 with WHY filled when
+ * the file cannot be used; -ENOMEM. */
+static int load_file(const char *path, unsigned rate, struct clip *out, char *why,
+		     size_t size)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *f;
+	float *mono;
+	long n;
+	int fd, rc;
+
+	f = open_sound(path, &info, &fd, why, size);
+	if (!f)
+		return -1;
+	rc = check_format(&info, why, size);
+	n = rc < 0 ? -1 : read_mono(f, &info, &mono, why, size);
+	sf_close(f);
+	close(fd);
+	if (n < 0)
+		return n == -ENOMEM ? -ENOMEM : -1;
+	rc = pcm_resample(mono, (size_t)n, (unsigned)info.samplerate, rate, out);
+	free(mono);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		snprintf(why, size, "cannot resample from %d Hz", info.samplerate);
+		return -1;
+	}
+	pcm_fade(out, rate * LOAD_FADE_MS / 1000);
+	return 0;
+}
+
+/* Keeps the warning on one line whatever the file name or library says. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ')
+			*s = ' ';
+}
+
+int sounds_load(struct clip out[SOUND_MAX], const char *dir, unsigned rate,
+		sounds_warn_fn *warn)
+{
+	char path[4096], why[256], msg[4096 + 512];
+	int rc = 0;
+
+	memset(out, 0, SOUND_MAX * sizeof(*out));
+	if (rate < MIN_RATE || rate > MAX_RATE)
+		return -EINVAL;
+	for (int s = 0; s < SOUND_MAX; s++) {
+		int w = snprintf(path, sizeof(path), "%s/%s.wav", dir ? dir : ".", names[s]);
+
+		why[0] = '\0';
+		if (w < 0 || (size_t)w >= sizeof(path)) {
+			snprintf(why, sizeof(why), "path too long");
+			rc = -1;
+		} else {
+			rc = load_file(path, rate, &out[s], why, sizeof(why));
+		}
+		if (rc == -ENOMEM)
+			break;
+		if (rc < 0) {
+			rc = sounds_synthesize(&out[s], (enum sound)s, rate);
+			if (rc < 0)
+				break;
+			if (warn) {
+				snprintf(msg, sizeof(msg), "%s: %s; using the built-in %s tone",
+					 path, why, names[s]);
+				one_line(msg);
+				warn(msg);
+			}
+		}
+	}
+	if (rc < 0) {
+		sounds_free(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void sounds_free(struct clip sounds[SOUND_MAX])
+{
+	for (int s = 0; s < SOUND_MAX; s++) {
+		free(sounds[s].pcm);
+		sounds[s].pcm = NULL;
+		sounds[s].frames = 0;
+	}
+}

@@ -1,0 +1,410 @@
+#include "speech.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+
+#include "pcm.h"
+
+/* Samples at or below -50 dBFS (104 of 32768) count as silence when trimming:
+ * below espeak-ng's quietest consonants, above its rounding noise. */
+#define SILENCE      104
+/* Kept around the sound when trimming, so onsets and decays stay whole. */
+#define LEAD_MS      10
+#define TAIL_MS      25
+/* Edge fades, long enough to hide any step at the cut, too short to hear. */
+#define FADE_MS      5
+/* A text that runs longer than this is refused rather than filling memory. */
+#define MAX_SECONDS  120
+#define MIN_RATE     8000
+#define MAX_RATE     192000
+#define FIRST_BUCKETS 64
+
+/* One way of speaking: the espeak-ng settings and the output rate. */
+struct profile {
+	char *espeak;
+	int rate;
+	int pitch;
+	unsigned out_rate;
+};
+
+/* A cached text; the clip's address is what speech_get hands out, so entries
+ * are allocated one by one and never move. */
+struct entry {
+	struct entry *next;
+	uint64_t hash;
+	unsigned profile;
+	struct clip clip;
+	char text[];
+};
+
+struct speech {
+	struct profile *profiles;   /* every voice used, so old clips keep theirs */
+	unsigned nprofiles;
+	unsigned current;
+	struct entry **buckets;
+	size_t nbuckets;
+	unsigned count;
+	size_t bytes;
+};
+
+/* Samples arriving from espeak-ng's callback. */
+struct synth {
+	int16_t *pcm;
+	size_t n, cap, max;
+	bool failed;
+};
+
+/* libespeak-ng's global state as far as we set it: whether it is loaded and
+ * which voice it currently speaks with (so switching costs nothing when
+ * nothing changed).  Only one thread uses speech, so no lock. */
+static struct {
+	bool initialized;           /* espeak_ng_Initialize succeeded */
+	bool ready;                 /* ... and output is set up */
+	int native_rate;
+	bool has_voice;
+	char voice[128];
+	int rate;
+	int pitch;
+} engine;
+
+static int on_samples(short *wav, int n, espeak_EVENT *events)
+{
+	struct synth *b = events ? events->user_data : NULL;
+	size_t need;
+
+	if (!b || !wav || n <= 0)
+		return 0;
+	need = b->n + (size_t)n;
+	if (need > b->max) {
+		b->failed = true;
+		return 1;           /* stops the synthesis */
+	}
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 65536;
+		int16_t *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(b->pcm, cap * sizeof(*p));
+		if (!p) {
+			b->failed = true;
+			return 1;
+		}
+		b->pcm = p;
+		b->cap = cap;
+	}
+	memcpy(b->pcm + b->n, wav, (size_t)n * sizeof(*wav));
+	b->n = need;
+	return 0;
+}
+
+static int engine_start(struct diag *err)
+{
+	espeak_ng_ERROR_CONTEXT context = NULL;
+	espeak_ng_STATUS status = ENS_OK;
+	char msg[256];
+
+	if (engine.ready)
+		return 0;
+	/* The espeak_ng_ calls, unlike espeak_Initialize, report failures to us
+	 * instead of printing them.  Initialize also sets LC_CTYPE to C.UTF-8
+	 * for the whole process, which espeak-ng needs to classify letters. */
+	if (!engine.initialized) {
+		espeak_ng_InitializePath(NULL);
+		status = espeak_ng_Initialize(&context);
+		espeak_ng_ClearErrorContext(&context);
+		engine.initialized = status == ENS_OK;
+	}
+	if (status == ENS_OK)
+		status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL);
+	if (status != ENS_OK) {
+		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+		return diag_set(err, "espeak-ng", 0, 0, "cannot initialize: %s", msg);
+	}
+	engine.native_rate = espeak_ng_GetSampleRate();
+	if (engine.native_rate < MIN_RATE || engine.native_rate > MAX_RATE)
+		return diag_set(err, "espeak-ng", 0, 0, "unusable sample rate %d Hz",
+				engine.native_rate);
+	espeak_SetSynthCallback(on_samples);
+	engine.ready = true;
+	return 0;
+}
+
+/* Sets espeak-ng up to speak as P.  Returns 0, or an espeak-ng status. */
+static espeak_ng_STATUS engine_use(const struct profile *p)
+{
+	espeak_ng_STATUS status;
+
+	if (engine.has_voice && !strcmp(engine.voice, p->espeak) &&
+	    engine.rate == p->rate && engine.pitch == p->pitch)
+		return ENS_OK;
+	engine.has_voice = false;
+	status = espeak_ng_SetVoiceByName(p->espeak);
+	/* After the voice: selecting one resets some parameters. */
+	if (status == ENS_OK)
+		status = espeak_ng_SetParameter(espeakRATE, p->rate, 0);
+	if (status == ENS_OK)
+		status = espeak_ng_SetParameter(espeakPITCH, p->pitch, 0);
+	if (status != ENS_OK)
+		return status;
+	snprintf(engine.voice, sizeof(engine.voice), "%s", p->espeak);
+	engine.rate = p->rate;
+	engine.pitch = p->pitch;
+	engine.has_voice = true;
+	return ENS_OK;
+}
+
+static int check_voice(const struct voice *v, unsigned rate, struct diag *err)
+{
+	char where[160];
+
+	if (!v || !v->espeak || !v->espeak[0])
+		return diag_set(err, "speech", 0, 0, "no espeak-ng voice given");
+	snprintf(where, sizeof(where), "voice '%s'", v->name ? v->name : v->espeak);
+	if (strlen(v->espeak) >= sizeof(engine.voice))
+		return diag_set(err, where, 0, 0, "espeak-ng voice name '%.40s...' too long",
+				v->espeak);
+	if (v->rate < espeakRATE_MINIMUM || v->rate > espeakRATE_MAXIMUM)
+		return diag_set(err, where, 0, 0, "rate %d out of range (%d..%d words a minute)",
+				v->rate, espeakRATE_MINIMUM, espeakRATE_MAXIMUM);
+	if (v->pitch < 0 || v->pitch > 99)
+		return diag_set(err, where, 0, 0, "pitch %d out of range (0..99)", v->pitch);
+	if (rate < MIN_RATE || rate > MAX_RATE)
+		return diag_set(err, "speech", 0, 0, "output rate %u Hz out of range (%d..%d)",
+				rate, MIN_RATE, MAX_RATE);
+	return 0;
+}
+
+int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
+		     struct diag *err)
+{
+	struct profile want, *grown;
+	espeak_ng_STATUS status;
+	unsigned i;
+
+	if (check_voice(v, rate, err) < 0)
+		return -1;
+	want = (struct profile){ v->espeak, v->rate, v->pitch, rate };
+	status = engine_use(&want);
+	if (status == ENS_VOICE_NOT_FOUND) {
+		char where[160];
+
+		snprintf(where, sizeof(where), "voice '%s'", v->name ? v->name : v->espeak);
+		return diag_set(err, where, 0, 0, "espeak-ng has no voice named '%s'", v->espeak);
+	}
+	if (status != ENS_OK) {
+		char msg[256];
+
+		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+		return diag_set(err, "espeak-ng", 0, 0, "cannot use voice '%s': %s",
+				v->espeak, msg);
+	}
+	for (i = 0; i < s->nprofiles; i++) {
+		const struct profile *p = &s->profiles[i];
+
+		if (!strcmp(p->espeak, want.espeak) && p->rate == want.rate &&
+		    p->pitch == want.pitch && p->out_rate == want.out_rate)
+			break;
+	}
+	if (i == s->nprofiles) {
+		grown = realloc(s->profiles, (s->nprofiles + 1) * sizeof(*grown));
+		if (!grown)
+			return diag_set(err, "speech", 0, 0, "out of memory");
+		s->profiles = grown;
+		want.espeak = strdup(v->espeak);
+		if (!want.espeak)
+			return diag_set(err, "speech", 0, 0, "out of memory");
+		s->profiles[s->nprofiles++] = want;
+	}
+	s->current = i;
+	return 0;
+}
+
+struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err)
+{
+	struct speech *s;
+
+	if (check_voice(v, rate, err) < 0 || engine_start(err) < 0)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto err_oom;
+	s->buckets = calloc(FIRST_BUCKETS, sizeof(*s->buckets));
+	if (!s->buckets)
+		goto err_free_speech;
+	s->nbuckets = FIRST_BUCKETS;
+	if (speech_set_voice(s, v, rate, err) < 0) {
+		speech_free(s);
+		return NULL;
+	}
+	return s;
+
+err_free_speech:
+	free(s);
+err_oom:
+	diag_set(err, "speech", 0, 0, "out of memory");
+	return NULL;
+}
+
+/* FNV-1a over the text, then the profile, so each voice has its own entries. */
+static uint64_t hash_text(const char *text, unsigned profile)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (h ^ profile) * 1099511628211ull;
+}
+
+/* Doubles the bucket array when chains grow long; if memory is short the
+ * table keeps working with longer chains. */
+static void maybe_grow(struct speech *s)
+{
+	size_t n = s->nbuckets * 2;
+	struct entry **b;
+
+	if (s->count < s->nbuckets - s->nbuckets / 4)
+		return;
+	b = calloc(n, sizeof(*b));
+	if (!b)
+		return;
+	for (size_t i = 0; i < s->nbuckets; i++) {
+		struct entry *e = s->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			e->next = b[e->hash & (n - 1)];
+			b[e->hash & (n - 1)] = e;
+		}
+	}
+	free(s->buckets);
+	s->buckets = b;
+	s->nbuckets = n;
+}
+
+/* Cuts B down to the sound plus LEAD_MS before and TAIL_MS after: espeak-ng
+ * starts and ends every text with silence, which would delay each cue. */
+static void trim(const struct synth *b, size_t *start, size_t *end)
+{
+	size_t first = 0, last = b->n, lead, tail;
+
+	while (first < b->n && abs(b->pcm[first]) <= SILENCE)
+		first++;
+	if (first == b->n) {
+		*start = *end = 0;
+		return;
+	}
+	while (abs(b->pcm[last - 1]) <= SILENCE)
+		last--;
+	lead = (size_t)engine.native_rate * LEAD_MS / 1000;
+	tail = (size_t)engine.native_rate * TAIL_MS / 1000;
+	*start = first > lead ? first - lead : 0;
+	*end = b->n - last > tail ? last + tail : b->n;
+}
+
+/* Speaks TEXT with the current profile into OUT at the output rate. */
+static int synthesize(const struct speech *s, const char *text, struct clip *out)
+{
+	const struct profile *p = &s->profiles[s->current];
+	struct synth b = { .max = (size_t)engine.native_rate * MAX_SECONDS };
+	espeak_ng_STATUS status;
+	size_t start, end;
+	float *f;
+	int rc;
+
+	if (engine_use(p) != ENS_OK)
+		return -EINVAL;
+	status = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
+				      espeakCHARS_UTF8, NULL, &b);
+	if (status != ENS_OK || b.failed) {
+		free(b.pcm);
+		return b.failed ? -ENOMEM : -EIO;
+	}
+	trim(&b, &start, &end);
+	if (start == end) {
+		free(b.pcm);
+		*out = (struct clip){ NULL, 0 };
+		return 0;
+	}
+	f = malloc((end - start) * sizeof(*f));
+	if (!f) {
+		free(b.pcm);
+		return -ENOMEM;
+	}
+	for (size_t i = start; i < end; i++)
+		f[i - start] = b.pcm[i] / 32768.0f;
+	free(b.pcm);
+	/* Resampled once, here, so nothing downstream ever converts rates. */
+	rc = pcm_resample(f, end - start, (unsigned)engine.native_rate, p->out_rate, out);
+	free(f);
+	if (rc < 0)
+		return rc;
+	pcm_fade(out, p->out_rate * FADE_MS / 1000);
+	return 0;
+}
+
+const struct clip *speech_get(struct speech *s, const char *text)
+{
+	size_t len;
+	uint64_t h;
+	struct entry *e;
+
+	if (!s || !text)
+		return NULL;
+	h = hash_text(text, s->current);
+	for (e = s->buckets[h & (s->nbuckets - 1)]; e; e = e->next)
+		if (e->hash == h && e->profile == s->current && !strcmp(e->text, text))
+			return &e->clip;
+	len = strlen(text);
+	e = malloc(sizeof(*e) + len + 1);
+	if (!e)
+		return NULL;
+	if (synthesize(s, text, &e->clip) < 0) {
+		free(e);
+		return NULL;
+	}
+	memcpy(e->text, text, len + 1);
+	e->hash = h;
+	e->profile = s->current;
+	maybe_grow(s);
+	e->next = s->buckets[h & (s->nbuckets - 1)];
+	s->buckets[h & (s->nbuckets - 1)] = e;
+	s->count++;
+	s->bytes += (size_t)e->clip.frames * sizeof(*e->clip.pcm);
+	return &e->clip;
+}
+
+void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes)
+{
+	if (texts)
+		*texts = s ? s->count : 0;
+	if (bytes)
+		*bytes = s ? s->bytes : 0;
+}
+
+void speech_free(struct speech *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nbuckets; i++) {
+		struct entry *e = s->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free(e->clip.pcm);
+			free(e);
+		}
+	}
+	free(s->buckets);
+	for (unsigned i = 0; i < s->nprofiles; i++)
+		free(s->profiles[i].espeak);
+	free(s->profiles);
+	free(s);
+}

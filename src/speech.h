@@ -1,0 +1,49 @@
+/* Speech through the libespeak-ng library, resampled with libsoxr to the output
+ * rate, and cached: each distinct text is synthesized once per voice.
+ *
+ * libespeak-ng keeps global state and is not reentrant: calls into this module
+ * must never overlap, whatever the number of speech objects (keep them on one
+ * thread).  It is loaded by the first speech_new and stays loaded until the
+ * process exits: libespeak-ng 1.51 hangs in espeak_Terminate the second time
+ * a process calls it, so it cannot be stopped in speech_free and started
+ * again later (on a reload with another voice, say).
+ *
+ * Output is reproducible across processes: a fresh process that asks for the
+ * same texts in the same order gets identical samples.  Within one process a
+ * text's samples also depend on what espeak-ng spoke before (its pitch
+ * flutter and gain control carry over), which the cache hides: each text is
+ * synthesized once. */
+#ifndef COACH_SPEECH_H
+#define COACH_SPEECH_H
+
+#include <stddef.h>
+
+#include "clip.h"
+#include "diag.h"
+#include "voice.h"
+
+struct speech;
+
+/* Initializes libespeak-ng with voice V at output RATE.  Returns NULL with ERR
+ * filled when espeak-ng or the voice cannot be loaded. */
+struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err);
+
+/* Switches S to voice V at output RATE for later speech_get calls; clips
+ * already returned stay valid until speech_free.  Returns 0, or -1 with ERR
+ * filled (S keeps its previous voice). */
+int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
+		     struct diag *err);
+
+/* Returns TEXT spoken, synthesizing it the first time; leading and trailing
+ * silence trimmed, edges faded.  Text with nothing to say gives a clip of 0
+ * frames.  The clip stays valid until speech_free.  Returns NULL if synthesis
+ * fails (out of memory, or espeak-ng refused the text). */
+const struct clip *speech_get(struct speech *s, const char *text);
+
+/* Number of distinct texts synthesized so far, and their total size in bytes. */
+void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes);
+
+/* Frees S and every clip it returned (libespeak-ng itself stays loaded). */
+void speech_free(struct speech *s);
+
+#endif

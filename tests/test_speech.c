@@ -1,0 +1,334 @@
+/* Speech: real libespeak-ng synthesis, resampled to 48 and 44.1 kHz, trimmed
+ * and faded, cached per text and voice, reproducible across processes, and
+ * clear errors for a voice espeak-ng does not have. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "speech.h"
+
+#define SENTENCE "Lie on your back and bring both knees to your chest."
+#define SILENCE  104    /* -50 dBFS */
+
+static void make_voice(struct voice *v, const char *espeak)
+{
+	memset(v, 0, sizeof(*v));
+	v->name = (char *)"test";
+	v->espeak = (char *)espeak;
+	v->rate = 160;
+	v->pitch = 50;
+}
+
+static struct speech *new_speech(unsigned rate)
+{
+	struct voice v;
+	struct diag err = { "" };
+	struct speech *s;
+
+	make_voice(&v, "en-us");
+	s = speech_new(&v, rate, &err);
+	if (!s)
+		fail_msg("speech_new: %s", err.text);
+	return s;
+}
+
+static uint64_t hash_clip(const struct clip *c)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (uint32_t i = 0; i < c->frames; i++)
+		h = (h ^ (uint16_t)c->pcm[i]) * 1099511628211ull;
+	return (h ^ c->frames) * 1099511628211ull;
+}
+
+/* Speaks a fixed list of texts in a child process with a speech object of its
+ * own and returns a hash of every sample.  Run first, before this process has
+ * touched espeak-ng, so each child starts from a freshly loaded library. */
+static uint64_t hash_in_child(void)
+{
+	static const char *const texts[] = { "Left side.", SENTENCE, "Rest.", "Rep 3 of 10." };
+	uint64_t h = 0;
+	int fd[2], status;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct speech *s = new_speech(48000);
+
+		for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+			const struct clip *c = speech_get(s, texts[i]);
+
+			h = h * 31 + (c ? hash_clip(c) : 0);
+		}
+		speech_free(s);
+		/* _exit: no cmocka or sanitizer teardown in the child. */
+		_exit(write(fd[1], &h, sizeof(h)) == sizeof(h) ? 0 : 1);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], &h, sizeof(h)), sizeof(h));
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return h;
+}
+
+static void same_texts_give_same_samples_in_fresh_processes(void **state)
+{
+	uint64_t a, b;
+
+	(void)state;
+	a = hash_in_child();
+	b = hash_in_child();
+	assert_true(a != 0);
+	assert_true(a == b);
+}
+
+static double seconds(const struct clip *c, unsigned rate)
+{
+	return (double)c->frames / rate;
+}
+
+static void speaks_a_sentence_at_48k_and_44k(void **state)
+{
+	struct speech *s48 = new_speech(48000), *s44;
+	const struct clip *a, *b;
+	uint32_t frames48;
+	double ratio;
+
+	(void)state;
+	a = speech_get(s48, SENTENCE);
+	assert_non_null(a);
+	assert_non_null(a->pcm);
+	assert_true(seconds(a, 48000) > 0.5 && seconds(a, 48000) < 5.0);
+	frames48 = a->frames;
+	speech_free(s48);
+
+	s44 = new_speech(44100);
+	b = speech_get(s44, SENTENCE);
+	assert_non_null(b);
+	assert_true(seconds(b, 44100) > 0.5 && seconds(b, 44100) < 5.0);
+	/* The same speech at the other rate: frames scale with the rates (within
+	 * 3%, as espeak-ng's pitch flutter differs from one call to the next). */
+	ratio = ((double)b->frames / frames48) / (44100.0 / 48000.0);
+	assert_true(ratio > 0.97 && ratio < 1.03);
+	speech_free(s44);
+}
+
+static void caches_each_text_once(void **state)
+{
+	struct speech *s = new_speech(48000);
+	const struct clip *a, *b, *c;
+	unsigned texts;
+	size_t bytes;
+
+	(void)state;
+	speech_stats(s, &texts, &bytes);
+	assert_int_equal(texts, 0);
+	assert_int_equal(bytes, 0);
+	a = speech_get(s, "Rest.");
+	b = speech_get(s, "Rest.");
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	speech_stats(s, &texts, &bytes);
+	assert_int_equal(texts, 1);
+	assert_int_equal(bytes, a->frames * sizeof(int16_t));
+	c = speech_get(s, "Halfway.");
+	assert_non_null(c);
+	assert_ptr_not_equal(a, c);
+	speech_stats(s, &texts, &bytes);
+	assert_int_equal(texts, 2);
+	assert_int_equal(bytes, (a->frames + c->frames) * sizeof(int16_t));
+	/* Many texts: the table grows and every earlier clip stays put. */
+	for (int i = 0; i < 200; i++) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "%d.", i);
+		assert_non_null(speech_get(s, text));
+	}
+	assert_ptr_equal(speech_get(s, "Rest."), a);
+	assert_ptr_equal(speech_get(s, "Halfway."), c);
+	speech_stats(s, &texts, &bytes);
+	assert_int_equal(texts, 202);
+	speech_free(s);
+}
+
+static void edges_are_trimmed_and_faded(void **state)
+{
+	struct speech *s = new_speech(48000);
+	const char *texts[] = { SENTENCE, "Rest.", "Switch sides.", "7." };
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(texts) / sizeof(*texts); t++) {
+		const struct clip *c = speech_get(s, texts[t]);
+		uint32_t first = 0, last, clipped = 0;
+		int peak = 0;
+
+		assert_non_null(c);
+		assert_true(c->frames > 4800);
+		/* Faded: the very edges are silent, so starting or cutting
+		 * the clip cannot click. */
+		assert_true(abs(c->pcm[0]) <= 1);
+		assert_true(abs(c->pcm[c->frames - 1]) <= 1);
+		while (abs(c->pcm[first]) <= SILENCE)
+			first++;
+		last = c->frames - 1;
+		while (abs(c->pcm[last]) <= SILENCE)
+			last--;
+		/* Trimmed: sound within 20 ms of the start and 40 ms of the end,
+		 * none of espeak-ng's leading or trailing pause. */
+		if (first > 48000 / 50 || c->frames - 1 - last > 48000 / 25)
+			fail_msg("'%s': %u frames of silence before, %u after", texts[t],
+				 first, c->frames - 1 - last);
+		for (uint32_t i = 0; i < c->frames; i++) {
+			if (abs(c->pcm[i]) > peak)
+				peak = abs(c->pcm[i]);
+			clipped += c->pcm[i] == 32767 || c->pcm[i] == -32768;
+		}
+		/* Loud enough to hear (above -20 dBFS), no clipped samples. */
+		assert_true(peak > 3277);
+		assert_int_equal(clipped, 0);
+	}
+	speech_free(s);
+}
+
+static void nothing_to_say_gives_an_empty_clip(void **state)
+{
+	struct speech *s = new_speech(48000);
+	const struct clip *c;
+	unsigned texts;
+
+	(void)state;
+	c = speech_get(s, "");
+	assert_non_null(c);
+	assert_int_equal(c->frames, 0);
+	assert_ptr_equal(speech_get(s, ""), c);
+	speech_stats(s, &texts, NULL);
+	assert_int_equal(texts, 1);
+	assert_null(speech_get(s, NULL));
+	assert_null(speech_get(NULL, "Rest."));
+	speech_free(s);
+	speech_free(NULL);
+}
+
+static void unknown_voice_is_an_error(void **state)
+{
+	struct voice v;
+	struct diag err = { "" };
+	struct speech *s;
+	const struct clip *before;
+
+	(void)state;
+	make_voice(&v, "xx");
+	v.name = (char *)"xx";
+	assert_null(speech_new(&v, 48000, &err));
+	assert_non_null(strstr(err.text, "voice 'xx'"));
+	assert_non_null(strstr(err.text, "espeak-ng has no voice named 'xx'"));
+
+	/* Switching to it fails the same way and leaves the old voice speaking. */
+	s = new_speech(48000);
+	before = speech_get(s, "Rest.");
+	err.text[0] = '\0';
+	assert_int_equal(speech_set_voice(s, &v, 48000, &err), -1);
+	assert_non_null(strstr(err.text, "espeak-ng has no voice named 'xx'"));
+	assert_ptr_equal(speech_get(s, "Rest."), before);
+	assert_non_null(speech_get(s, "Halfway."));
+	speech_free(s);
+}
+
+static void bad_settings_are_errors(void **state)
+{
+	struct voice v;
+	struct diag err = { "" };
+
+	(void)state;
+	make_voice(&v, "en-us");
+	assert_null(speech_new(&v, 1000, &err));
+	assert_non_null(strstr(err.text, "output rate 1000 Hz out of range"));
+	v.rate = 20;
+	assert_null(speech_new(&v, 48000, &err));
+	assert_non_null(strstr(err.text, "rate 20 out of range"));
+	v.rate = 160;
+	v.pitch = 100;
+	assert_null(speech_new(&v, 48000, &err));
+	assert_non_null(strstr(err.text, "pitch 100 out of range"));
+	v.espeak = NULL;
+	assert_null(speech_new(&v, 48000, &err));
+	assert_null(speech_new(NULL, 48000, &err));
+}
+
+static void switching_voices_keeps_old_clips(void **state)
+{
+	struct speech *s = new_speech(48000);
+	const struct clip *low, *high, *again;
+	struct voice v;
+	struct diag err = { "" };
+	uint64_t h;
+	unsigned texts;
+
+	(void)state;
+	low = speech_get(s, "Rest.");
+	assert_non_null(low);
+	h = hash_clip(low);
+	make_voice(&v, "en-us");
+	v.pitch = 90;
+	assert_int_equal(speech_set_voice(s, &v, 48000, &err), 0);
+	high = speech_get(s, "Rest.");
+	assert_non_null(high);
+	assert_ptr_not_equal(low, high);
+	assert_true(hash_clip(high) != h);
+	/* The first voice's clip is untouched: a bundle still playing it is safe. */
+	assert_true(hash_clip(low) == h);
+	/* Back to the first voice: its cached clip again, not a new synthesis. */
+	v.pitch = 50;
+	assert_int_equal(speech_set_voice(s, &v, 48000, &err), 0);
+	again = speech_get(s, "Rest.");
+	assert_ptr_equal(again, low);
+	speech_stats(s, &texts, NULL);
+	assert_int_equal(texts, 2);
+	/* Another rate is another voice as far as the cache goes. */
+	assert_int_equal(speech_set_voice(s, &v, 44100, &err), 0);
+	assert_ptr_not_equal(speech_get(s, "Rest."), low);
+	speech_free(s);
+}
+
+static void utf8_text_is_spoken(void **state)
+{
+	struct speech *s = new_speech(48000);
+	const struct clip *c;
+
+	(void)state;
+	/* Non-ASCII letters and typographic punctuation, as a translated
+	 * profile or a routine name might contain. */
+	c = speech_get(s, "Caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve \xe2\x80\x9cstretch\xe2\x80\x9d.");
+	assert_non_null(c);
+	assert_true(c->frames > 48000 / 2);
+	speech_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		/* First: its children must start from an unloaded espeak-ng. */
+		cmocka_unit_test(same_texts_give_same_samples_in_fresh_processes),
+		cmocka_unit_test(speaks_a_sentence_at_48k_and_44k),
+		cmocka_unit_test(caches_each_text_once),
+		cmocka_unit_test(edges_are_trimmed_and_faded),
+		cmocka_unit_test(nothing_to_say_gives_an_empty_clip),
+		cmocka_unit_test(unknown_voice_is_an_error),
+		cmocka_unit_test(bad_settings_are_errors),
+		cmocka_unit_test(switching_voices_keeps_old_clips),
+		cmocka_unit_test(utf8_text_is_spoken),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
