@@ -1,0 +1,45 @@
+/* Everything one session needs, loaded and ready to play: the routine, its
+ * voice profile, the tones, the plan, and every text of the plan synthesized.
+ * Loading does all the slow work (parsing, synthesis, resampling) so that
+ * playing does none. */
+#ifndef COACH_BUNDLE_H
+#define COACH_BUNDLE_H
+
+#include "clip.h"
+#include "diag.h"
+#include "plan.h"
+#include "routine.h"
+#include "sounds.h"
+#include "speech.h"
+#include "voice.h"
+
+struct bundle {
+	struct routine routine;
+	struct voice voice;
+	struct clip sounds[SOUND_MAX];
+	struct plan plan;
+	const struct clip **texts;  /* a clip per plan text, owned by the speech cache */
+	struct clip reminder;       /* the reminder chime then "Good morning..." */
+};
+
+struct bundle_files {
+	const char *routine;        /* the routine file */
+	const char *voices_dir;     /* where <name>.yaml voice profiles are */
+	const char *sounds_dir;     /* where the tones are */
+	const char *voice;          /* profile used when the routine names none */
+};
+
+/* Parses the routine and its voice profile only (what --check needs).
+ * Returns 0, or -1 with ERR filled. */
+int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *err);
+
+/* Loads everything at RATE and lays out the plan, synthesizing through
+ * *SPEECH (created on first use; one per process, as libespeak-ng is global).
+ * Returns 0, or -1 with ERR filled.  WARN hears about sounds replaced by
+ * synthesized tones. */
+int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
+		struct speech **speech, struct diag *err, sounds_warn_fn *warn);
+
+void bundle_free(struct bundle *b);
+
+#endif

@@ -1,0 +1,106 @@
+#include "mixer.h"
+
+#include <math.h>
+#include <string.h>
+
+void mixer_init(struct mixer *m, float volume, unsigned rate)
+{
+	memset(m, 0, sizeof(*m));
+	m->volume = volume < 0 ? 0 : volume > 1 ? 1 : volume;
+	m->gain = 1;
+	/* Recover from full reduction in about 100 ms. */
+	m->release = 10.0f / (float)(rate ? rate : 48000);
+}
+
+void mixer_play(struct mixer *m, const struct clip *clip, uint32_t from)
+{
+	struct mixer_voice *v = &m->voice[0];
+
+	if (!clip || from >= clip->frames)
+		return;
+	for (int i = 0; i < MIXER_VOICES; i++) {
+		if (!m->voice[i].clip) {
+			v = &m->voice[i];
+			break;
+		}
+		if (m->voice[i].started < v->started)
+			v = &m->voice[i];
+	}
+	*v = (struct mixer_voice){ .clip = clip, .pos = from, .from = from, .started = ++m->counter };
+}
+
+void mixer_fade_all(struct mixer *m, uint32_t frames)
+{
+	if (frames == 0)
+		frames = 1;
+	for (int i = 0; i < MIXER_VOICES; i++) {
+		struct mixer_voice *v = &m->voice[i];
+
+		if (v->clip && (v->fade_left == 0 || v->fade_left > frames)) {
+			v->fade_left = frames;
+			v->fade_len = frames;
+		}
+	}
+}
+
+void mixer_clear(struct mixer *m)
+{
+	for (int i = 0; i < MIXER_VOICES; i++)
+		m->voice[i].clip = NULL;
+}
+
+bool mixer_busy(const struct mixer *m)
+{
+	for (int i = 0; i < MIXER_VOICES; i++)
+		if (m->voice[i].clip)
+			return true;
+	return false;
+}
+
+/* The gain of voice V's next frame: edge fades and any fade-out. */
+static float edge_gain(const struct mixer_voice *v)
+{
+	uint32_t to_end = v->clip->frames - v->pos;
+	float g = 1;
+
+	if (v->pos - v->from < MIXER_EDGE_FRAMES)
+		g = (float)(v->pos - v->from + 1) / MIXER_EDGE_FRAMES;
+	if (to_end < MIXER_EDGE_FRAMES)
+		g = fminf(g, (float)to_end / MIXER_EDGE_FRAMES);
+	if (v->fade_left)
+		g *= (float)v->fade_left / (float)v->fade_len;
+	return g;
+}
+
+static void mix_voice(struct mixer_voice *v, float *out, uint32_t n)
+{
+	const float scale = 1.0f / 32768.0f;
+
+	for (uint32_t i = 0; i < n && v->clip; i++) {
+		out[i] += (float)v->clip->pcm[v->pos] * scale * edge_gain(v);
+		v->pos++;
+		if (v->fade_left && --v->fade_left == 0)
+			v->clip = NULL;
+		else if (v->pos >= v->clip->frames)
+			v->clip = NULL;
+	}
+}
+
+void mixer_mix(struct mixer *m, float *out, uint32_t n)
+{
+	memset(out, 0, n * sizeof(*out));
+	for (int i = 0; i < MIXER_VOICES; i++)
+		if (m->voice[i].clip)
+			mix_voice(&m->voice[i], out, n);
+	for (uint32_t i = 0; i < n; i++) {
+		float x = out[i] * m->volume;
+		float peak = fabsf(x) * m->gain;
+
+		/* Instant attack: a sample that would pass the ceiling lowers the gain
+		 * before it is written, so the output never clips. */
+		if (peak > MIXER_CEILING)
+			m->gain = MIXER_CEILING / fabsf(x);
+		out[i] = x * m->gain;
+		m->gain = fminf(1.0f, m->gain + m->release);
+	}
+}

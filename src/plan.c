@@ -1,0 +1,530 @@
+/* Lays a routine out as frames.
+ *
+ * The layout walks the routine once with a cursor `t` (a frame).  Every phase
+ * starts where the previous one ended, so phases tile the timeline.  Speech is
+ * followed by a gap before the next sound, and a phase that follows a hold
+ * starts its speech only after the end tone and a gap: this is how the plan
+ * "makes room", and why speech never overlaps a tone or other speech.  Inside
+ * a hold, the spoken extras (halfway, paced counts) are placed only where they
+ * fit between the tones, and left out where they do not. */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct builder {
+	struct plan *p;
+	const struct routine *r;
+	const struct voice *v;
+	const struct plan_sources *src;
+	size_t cap_phases, cap_cues, cap_texts;
+	uint64_t t;      /* the cursor: where the next phase starts */
+	uint64_t lead;   /* frames the next phase waits before speaking (after an end tone) */
+	int error;
+};
+
+static uint64_t ms_frames(const struct builder *b, uint32_t ms)
+{
+	return (uint64_t)ms * b->p->rate / 1000;
+}
+
+static void *grow(void *array, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 32;
+	void *a;
+
+	if (need <= *cap)
+		return array;
+	while (n < need)
+		n *= 2;
+	a = realloc(array, n * size);
+	if (a)
+		*cap = n;
+	return a;
+}
+
+/* Returns the index of TEXT in the plan's texts, adding it (and asking the
+ * source for its length) the first time; -1 when out of memory. */
+static int intern(struct builder *b, const char *text)
+{
+	struct plan *p = b->p;
+	size_t cap = b->cap_texts;
+	char **texts;
+	uint32_t *frames;
+
+	if (b->error)
+		return -1;
+	for (size_t i = 0; i < p->ntexts; i++)
+		if (strcmp(p->texts[i], text) == 0)
+			return (int)i;
+	texts = grow(p->texts, &cap, p->ntexts + 1, sizeof(*texts));
+	if (!texts)
+		goto err_nomem;
+	p->texts = texts;
+	cap = b->cap_texts;
+	frames = grow(p->text_frames, &cap, p->ntexts + 1, sizeof(*frames));
+	if (!frames)
+		goto err_nomem;
+	p->text_frames = frames;
+	b->cap_texts = cap;
+	p->texts[p->ntexts] = strdup(text);
+	if (!p->texts[p->ntexts])
+		goto err_nomem;
+	p->text_frames[p->ntexts] = b->src->speech_frames(b->src->ctx, text);
+	return (int)p->ntexts++;
+
+err_nomem:
+	b->error = -ENOMEM;
+	return -1;
+}
+
+/* Interns phrase P of the voice, expanded with NAME, N and TOTAL. */
+static int intern_phrase(struct builder *b, enum phrase ph, const char *name,
+			 unsigned n, unsigned total)
+{
+	char text[2 * ROUTINE_MAX_TEXT + 64];
+
+	return intern(b, voice_say(b->v, ph, name, n, total, text, sizeof(text)));
+}
+
+/* Interns two phrases spoken as one sentence ("Switch sides. Right side."). */
+static int intern_pair(struct builder *b, enum phrase first, enum phrase second,
+		       const char *name)
+{
+	char a[256], c[2 * ROUTINE_MAX_TEXT + 64], text[sizeof(a) + sizeof(c) + 1];
+
+	voice_say(b->v, first, NULL, 0, 0, a, sizeof(a));
+	voice_say(b->v, second, name, 0, 0, c, sizeof(c));
+	snprintf(text, sizeof(text), "%s %s", a, c);
+	return intern(b, text);
+}
+
+/* The step's name as a sentence, so espeak lowers its voice at the end. */
+static int intern_name(struct builder *b, const char *name)
+{
+	char text[ROUTINE_MAX_TEXT + 2];
+	size_t n = strlen(name);
+	const char *stop = n && strchr(".!?", name[n - 1]) ? "" : ".";
+
+	snprintf(text, sizeof(text), "%s%s", name, stop);
+	return intern(b, text);
+}
+
+static unsigned add_phase(struct builder *b, enum phase_kind kind, unsigned step,
+			  enum side side, unsigned rep)
+{
+	struct plan *p = b->p;
+	struct plan_phase *ph;
+
+	if (b->error)
+		return 0;
+	ph = grow(p->phases, &b->cap_phases, p->nphases + 1, sizeof(*ph));
+	if (!ph) {
+		b->error = -ENOMEM;
+		return 0;
+	}
+	p->phases = ph;
+	p->phases[p->nphases] = (struct plan_phase){
+		.kind = kind, .step = step, .side = side, .rep = rep, .start = b->t,
+	};
+	return (unsigned)p->nphases++;
+}
+
+/* Ends phase PH at frame END (never before its start) and moves the cursor. */
+static void end_phase(struct builder *b, unsigned ph, uint64_t end)
+{
+	if (b->error)
+		return;
+	if (end < b->t)
+		end = b->t;
+	b->p->phases[ph].length = end - b->p->phases[ph].start;
+	b->t = end;
+}
+
+static void add_cue(struct builder *b, unsigned phase, uint64_t at, uint32_t length,
+		    int text, int sound)
+{
+	struct plan *p = b->p;
+	struct plan_cue *c;
+
+	if (b->error)
+		return;
+	c = grow(p->cues, &b->cap_cues, p->ncues + 1, sizeof(*c));
+	if (!c) {
+		b->error = -ENOMEM;
+		return;
+	}
+	p->cues = c;
+	p->cues[p->ncues++] = (struct plan_cue){
+		.at = at, .length = length, .phase = phase, .text = text, .sound = sound,
+	};
+}
+
+/* Speaks TEXT at AT; returns where the next sound may start.  A text that
+ * cannot be spoken (length 0) takes no time and is left out. */
+static uint64_t say(struct builder *b, unsigned phase, uint64_t at, int text)
+{
+	uint32_t len;
+
+	if (text < 0)
+		return at;
+	len = b->p->text_frames[text];
+	if (len == 0)
+		return at;
+	add_cue(b, phase, at, len, text, -1);
+	return at + len + ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
+}
+
+static uint32_t text_len(const struct builder *b, int text)
+{
+	return text < 0 ? 0 : b->p->text_frames[text];
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* A phase that speaks FIRST as soon as it may, and LAST so that it ends just
+ * before the phase does; the phase lasts at least MIN frames.  Either text may
+ * be -1. */
+static void speech_phase(struct builder *b, unsigned ph, int first, int last, uint64_t min)
+{
+	uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
+	uint64_t at = say(b, ph, b->t + b->lead, first);
+	uint64_t end = max_u64(at, b->t + min);
+
+	if (last >= 0 && text_len(b, last) > 0) {
+		uint64_t want = b->t + min;
+		uint64_t need = text_len(b, last) + gap;
+		uint64_t last_at = want >= at + need ? want - need : at;
+
+		end = say(b, ph, last_at, last);
+	}
+	b->lead = 0;
+	end_phase(b, ph, end);
+}
+
+/* Places TEXT inside a hold near frame WANT, within [LO, HI) so that it
+ * touches no tone; leaves it out where it does not fit. */
+static void say_inside(struct builder *b, unsigned ph, uint64_t want, uint64_t lo,
+		       uint64_t hi, int text)
+{
+	uint64_t len = text_len(b, text);
+
+	if (len == 0 || hi < lo || hi - lo < len)
+		return;
+	if (want + len > hi)
+		want = hi - len;
+	if (want < lo)
+		want = lo;
+	add_cue(b, ph, want, (uint32_t)len, text, -1);
+}
+
+/* One timed hold: start tone, countdown ticks, optional halfway, end tone. */
+static void timed_hold(struct builder *b, unsigned step, enum side side, unsigned rep)
+{
+	const struct step *s = &b->r->steps[step];
+	const uint32_t *snd = b->src->sound_frames;
+	uint64_t hold = ms_frames(b, s->time_ms);
+	uint64_t start = b->t, end = start + hold;
+	uint64_t free_from = start + snd[SOUND_START] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
+	uint64_t first_tick = end;
+	unsigned ph = add_phase(b, PHASE_HOLD, step, side, rep);
+
+	add_cue(b, ph, start, snd[SOUND_START], -1, SOUND_START);
+	for (unsigned c = b->r->countdown; c > 0; c--) {
+		uint64_t back = (uint64_t)c * b->p->rate;
+		uint64_t at;
+
+		if (back >= hold)
+			continue;
+		at = end - back;
+		/* A tick must not sound over the start tone or run into the next one. */
+		if (at < start + snd[SOUND_START] || at + snd[SOUND_TICK] > end)
+			continue;
+		if (at < first_tick)
+			first_tick = at;
+		add_cue(b, ph, at, snd[SOUND_TICK], -1, SOUND_TICK);
+	}
+	if (s->halfway) {
+		uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
+		uint64_t hi = first_tick > start + gap ? first_tick - gap : start;
+
+		say_inside(b, ph, start + hold / 2, free_from, hi,
+			   intern_phrase(b, PHRASE_HALFWAY, NULL, 0, 0));
+	}
+	add_cue(b, ph, end, snd[SOUND_END], -1, SOUND_END);
+	end_phase(b, ph, end);
+	b->lead = snd[SOUND_END] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
+}
+
+/* Paced reps: one hold of REPS paces, the start of each rep after the first
+ * counted aloud ("Two."), where the count fits before the next sound. */
+static void paced_hold(struct builder *b, unsigned step, enum side side)
+{
+	const struct step *s = &b->r->steps[step];
+	const uint32_t *snd = b->src->sound_frames;
+	uint64_t pace = ms_frames(b, s->pace_ms);
+	uint64_t start = b->t, end = start + pace * s->reps;
+	uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
+	unsigned ph = add_phase(b, PHASE_HOLD, step, side, 0);
+
+	add_cue(b, ph, start, snd[SOUND_START], -1, SOUND_START);
+	for (unsigned n = 2; n <= s->reps; n++) {
+		uint64_t at = start + pace * (n - 1);
+		int text = intern_phrase(b, PHRASE_COUNT_REP, NULL, n, s->reps);
+
+		if (at >= start + snd[SOUND_START] && at + text_len(b, text) + gap <= at + pace)
+			say(b, ph, at, text);
+	}
+	add_cue(b, ph, end, snd[SOUND_END], -1, SOUND_END);
+	end_phase(b, ph, end);
+	b->lead = snd[SOUND_END] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
+}
+
+/* The holds of one side (or of a step without sides): prepare, then each rep. */
+static void lay_side(struct builder *b, unsigned step, enum side side)
+{
+	const struct step *s = &b->r->steps[step];
+	unsigned reps = s->time_ms ? s->reps : 1;
+
+	for (unsigned rep = 1; rep <= reps; rep++) {
+		int label = reps > 1 ? intern_phrase(b, PHRASE_REP, NULL, rep, reps) : -1;
+
+		if (rep == 1) {
+			if (s->prepare_ms > 0 || label >= 0)
+				speech_phase(b, add_phase(b, PHASE_PREPARE, step, side, reps > 1 ? rep : 0),
+					     -1, label, ms_frames(b, s->prepare_ms));
+		} else {
+			speech_phase(b, add_phase(b, PHASE_REP_REST, step, side, rep - 1),
+				     intern_phrase(b, PHRASE_REST, NULL, 0, 0), label,
+				     ms_frames(b, s->rep_rest_ms));
+		}
+		if (s->time_ms)
+			timed_hold(b, step, side, reps > 1 ? rep : 0);
+		else
+			paced_hold(b, step, side);
+	}
+}
+
+static void lay_step(struct builder *b, unsigned i)
+{
+	const struct step *s = &b->r->steps[i];
+	unsigned ph = add_phase(b, PHASE_ANNOUNCE, i, SIDE_NONE, 0);
+	uint64_t at = say(b, ph, b->t + b->lead, b->p->ack.name[i]);
+
+	if (s->say)
+		at = say(b, ph, at, intern(b, s->say));
+	b->lead = 0;
+	end_phase(b, ph, at);
+	if (s->wait)
+		speech_phase(b, add_phase(b, PHASE_WAIT, i, SIDE_NONE, 0),
+			     b->p->ack.wait, -1, 0);
+	if (s->nsides == 0)
+		lay_side(b, i, SIDE_NONE);
+	for (unsigned k = 0; k < s->nsides; k++) {
+		enum phrase side = s->sides[k] == SIDE_LEFT ? PHRASE_LEFT_SIDE : PHRASE_RIGHT_SIDE;
+		int text = k == 0 ? intern_phrase(b, side, NULL, 0, 0)
+				  : intern_pair(b, PHRASE_SWITCH_SIDES, side, NULL);
+
+		speech_phase(b, add_phase(b, PHASE_SIDE, i, s->sides[k], 0), text, -1,
+			     k == 0 ? 0 : ms_frames(b, s->switch_ms));
+		lay_side(b, i, s->sides[k]);
+	}
+	if (i + 1 < b->r->nsteps)
+		speech_phase(b, add_phase(b, PHASE_REST, i, SIDE_NONE, 0),
+			     intern_pair(b, PHRASE_REST, PHRASE_NEXT_UP, b->r->steps[i + 1].name),
+			     -1, ms_frames(b, s->rest_ms));
+}
+
+static void lay_finish(struct builder *b)
+{
+	unsigned ph = add_phase(b, PHASE_FINISH, b->r->nsteps ? b->r->nsteps - 1 : 0,
+				SIDE_NONE, 0);
+	uint64_t at = say(b, ph, b->t + b->lead, intern_phrase(b, PHRASE_COMPLETE, NULL, 0, 0));
+	uint32_t chime = b->src->sound_frames[SOUND_FINISH];
+
+	add_cue(b, ph, at, chime, -1, SOUND_FINISH);
+	b->lead = 0;
+	end_phase(b, ph, at + chime);
+}
+
+static int cue_order(const void *a, const void *b)
+{
+	const struct plan_cue *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->phase < y->phase ? -1 : x->phase > y->phase;
+}
+
+/* Acknowledgements are interned first so that they are ready before any step. */
+static void intern_acks(struct builder *b)
+{
+	struct plan_acks *a = &b->p->ack;
+	size_t n = b->r->nsteps ? b->r->nsteps : 1;
+
+	a->next = calloc(n, sizeof(*a->next));
+	a->name = calloc(n, sizeof(*a->name));
+	if (!a->next || !a->name) {
+		b->error = -ENOMEM;
+		return;
+	}
+	a->paused = intern_phrase(b, PHRASE_PAUSED, NULL, 0, 0);
+	a->resuming = intern_phrase(b, PHRASE_RESUMING, NULL, 0, 0);
+	a->stopped = intern_phrase(b, PHRASE_STOPPED, NULL, 0, 0);
+	a->wait = intern_phrase(b, PHRASE_WAIT, NULL, 0, 0);
+	for (size_t i = 0; i < b->r->nsteps; i++) {
+		a->next[i] = intern_phrase(b, PHRASE_NEXT, b->r->steps[i].name, 0, 0);
+		a->name[i] = intern_name(b, b->r->steps[i].name);
+	}
+}
+
+int plan_build(struct plan *p, const struct routine *r, const struct voice *v,
+	       unsigned rate, const struct plan_sources *src)
+{
+	struct builder b = { .p = p, .r = r, .v = v, .src = src };
+
+	memset(p, 0, sizeof(*p));
+	p->rate = rate;
+	intern_acks(&b);
+	for (unsigned i = 0; i < r->nsteps && !b.error; i++)
+		lay_step(&b, i);
+	lay_finish(&b);
+	if (b.error) {
+		plan_free(p);
+		return b.error;
+	}
+	p->total = b.t;
+	qsort(p->cues, p->ncues, sizeof(*p->cues), cue_order);
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->ntexts; i++)
+		free(p->texts[i]);
+	free(p->texts);
+	free(p->text_frames);
+	free(p->phases);
+	free(p->cues);
+	free(p->ack.next);
+	free(p->ack.name);
+	memset(p, 0, sizeof(*p));
+}
+
+size_t plan_phase_at(const struct plan *p, uint64_t frame)
+{
+	size_t lo = 0, hi = p->nphases;
+
+	if (p->nphases == 0)
+		return 0;
+	/* The last phase whose start is <= frame. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->phases[mid].start <= frame)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t plan_cue_from(const struct plan *p, uint64_t frame)
+{
+	size_t lo = 0, hi = p->ncues;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->cues[mid].at < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase)
+{
+	size_t i = plan_phase_at(p, frame);
+	const struct plan_phase *cur = &p->phases[i];
+
+	for (size_t j = i + 1; j < p->nphases; j++) {
+		const struct plan_phase *ph = &p->phases[j];
+
+		/* The next side of this step, unless we are already resting after it. */
+		if (ph->kind == PHASE_SIDE && ph->step == cur->step && cur->kind != PHASE_REST &&
+		    ph->side != cur->side) {
+			*phase = j;
+			return ph->start;
+		}
+		if (ph->kind == PHASE_ANNOUNCE || ph->kind == PHASE_FINISH) {
+			/* "Next: NAME." has said the name: go on with the cue after it. */
+			size_t c = plan_cue_from(p, ph->start);
+
+			*phase = j;
+			if (ph->kind == PHASE_ANNOUNCE && c < p->ncues && p->cues[c].phase == j &&
+			    p->cues[c].text == p->ack.name[ph->step]) {
+				if (c + 1 < p->ncues && p->cues[c + 1].phase == j)
+					return p->cues[c + 1].at;
+				return ph->start + ph->length;
+			}
+			return ph->start;
+		}
+	}
+	*phase = p->nphases ? p->nphases - 1 : 0;
+	return p->total;
+}
+
+const char *phase_kind_name(enum phase_kind k)
+{
+	static const char *const names[] = {
+		[PHASE_ANNOUNCE] = "announce", [PHASE_WAIT] = "wait", [PHASE_SIDE] = "side",
+		[PHASE_PREPARE] = "prepare", [PHASE_HOLD] = "hold", [PHASE_REP_REST] = "rep-rest",
+		[PHASE_REST] = "rest", [PHASE_FINISH] = "finish",
+	};
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static void print_time(FILE *out, uint64_t frame, unsigned rate)
+{
+	uint64_t ms = frame * 1000 / rate;
+
+	fprintf(out, "%3u:%02u.%03u", (unsigned)(ms / 60000), (unsigned)(ms / 1000 % 60),
+		(unsigned)(ms % 1000));
+}
+
+void plan_print(const struct plan *p, const struct routine *r, FILE *out)
+{
+	size_t c = 0;
+
+	fprintf(out, "%-10s %-9s %-28s %s\n", "    time", "phase", "step", "event");
+	for (size_t i = 0; i < p->nphases; i++) {
+		const struct plan_phase *ph = &p->phases[i];
+		char step[64];
+
+		snprintf(step, sizeof(step), "%.40s%s%s", r->steps[ph->step].name,
+			 ph->side ? ", " : "", side_name(ph->side));
+		if (ph->rep)
+			snprintf(step + strlen(step), sizeof(step) - strlen(step), " #%u", ph->rep);
+		print_time(out, ph->start, p->rate);
+		fprintf(out, " %-9s %-28.28s (%.1f s)\n", phase_kind_name(ph->kind), step,
+			(double)ph->length / p->rate);
+		for (; c < p->ncues && p->cues[c].phase == i; c++) {
+			const struct plan_cue *q = &p->cues[c];
+
+			print_time(out, q->at, p->rate);
+			if (q->text >= 0)
+				fprintf(out, " %-9s %-28s say \"%s\"\n", "", "", p->texts[q->text]);
+			else
+				fprintf(out, " %-9s %-28s tone %s\n", "", "", sound_name(q->sound));
+		}
+	}
+	print_time(out, p->total, p->rate);
+	fprintf(out, " total %llu frames at %u Hz\n", (unsigned long long)p->total, p->rate);
+}

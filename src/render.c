@@ -1,0 +1,58 @@
+#include "render.h"
+
+#include <errno.h>
+#include <sndfile.h>
+#include <string.h>
+
+#define RENDER_BLOCK 1024
+
+int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,
+		   size_t ncontrols, uint64_t max_frames, struct diag *err)
+{
+	SF_INFO info = {
+		.samplerate = (int)e->plan->rate,
+		.channels = 1,
+		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+	};
+	float block[RENDER_BLOCK];
+	uint64_t done = 0;
+	size_t next = 0;
+	SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+
+	if (!f) {
+		diag_set(err, path, 0, 0, "cannot write: %s", sf_strerror(NULL));
+		return -1;
+	}
+	/* Clamp rather than wrap if a float ever passes full scale. */
+	sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
+	engine_control(e, SESSION_PLAY);
+	while (done < max_frames) {
+		uint64_t n = max_frames - done;
+
+		while (next < ncontrols && controls[next].frame <= done)
+			engine_control(e, controls[next++].control);
+		if (next < ncontrols && controls[next].frame - done < n)
+			n = controls[next].frame - done;
+		if (n > RENDER_BLOCK)
+			n = RENDER_BLOCK;
+		/* Without controls left, the render ends with the session. */
+		if (next == ncontrols && e->session.state != SESSION_RUNNING &&
+		    !mixer_busy(&e->mixer))
+			break;
+		if (next == ncontrols && e->session.state == SESSION_RUNNING &&
+		    e->session.hold == 0 && e->plan->total - e->session.pos < n)
+			n = e->plan->total - e->session.pos;
+		engine_run(e, block, (uint32_t)n);
+		if (sf_writef_float(f, block, (sf_count_t)n) != (sf_count_t)n) {
+			diag_set(err, path, 0, 0, "write failed: %s", sf_strerror(f));
+			sf_close(f);
+			return -1;
+		}
+		done += n;
+	}
+	if (sf_close(f) != 0) {
+		diag_set(err, path, 0, 0, "cannot finish the file: %s", strerror(EIO));
+		return -1;
+	}
+	return (int64_t)done;
+}
