@@ -1,0 +1,166 @@
+/* coachctl: sends one command to coachd over its control socket and prints the
+ * reply.  The request is checked here with the daemon's own parser, so a typo
+ * is reported without a round trip and with the same words. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "control.h"
+#include "ctlsock.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+#define MAX_TIMEOUT_MS 600000
+
+struct options {
+	const char *socket;
+	int timeout_ms;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: coachctl [-s PATH] [-t MS] COMMAND [ARG]\n"
+		"Control the coach daemon.\n\n"
+		"Commands:\n");
+	for (int i = 0; i < CONTROL_CMD_MAX; i++)
+		fprintf(out, "  %-12s %s\n", control_cmd_usage((enum control_cmd)i),
+			control_cmd_help((enum control_cmd)i));
+	fprintf(out,
+		"\nThe words after start form NAME, so quotes are optional.\n\n"
+		"Options:\n"
+		"  -s, --socket PATH   the daemon's socket (default: $RUNTIME_DIRECTORY/%s,\n"
+		"                      else %s if it exists, else\n"
+		"                      $XDG_RUNTIME_DIR/%s, else /tmp/coach-UID.sock)\n"
+		"  -t, --timeout MS    how long to wait for the reply (default %d)\n"
+		"  -h, --help          this help\n\n"
+		"Prints the daemon's reply.  Exit status: 0 on success, 1 when the reply is\n"
+		"an error, 64 for a bad command or option, 69 when coachd cannot be reached.\n",
+		CTLSOCK_NAME, CTLSOCK_SYSTEM_PATH, CTLSOCK_NAME, DEFAULT_TIMEOUT_MS);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct options){ .timeout_ms = DEFAULT_TIMEOUT_MS };
+	opterr = 0;  /* our own messages, named "coachctl" whatever argv[0] is */
+	/* '+': options stop at COMMAND, so a NAME may start with '-'. */
+	while ((c = getopt_long(argc, argv, "+:s:t:h", longopts, NULL)) != -1) {
+		char *end;
+		long v;
+
+		switch (c) {
+		case 's':
+			if (!*optarg) {
+				fprintf(stderr, "coachctl: --socket needs a path\n");
+				return -1;
+			}
+			o->socket = optarg;
+			break;
+		case 't':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > MAX_TIMEOUT_MS) {
+				fprintf(stderr, "coachctl: --timeout %s: expected milliseconds from 1 to %d\n",
+					optarg, MAX_TIMEOUT_MS);
+				return -1;
+			}
+			o->timeout_ms = (int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(fflush(stdout) != 0 || ferror(stdout) ? EX_IOERR : 0);
+		case ':':
+			fprintf(stderr, "coachctl: option '%s' needs a value; try 'coachctl --help'\n",
+				argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				fprintf(stderr, "coachctl: unknown option '-%c'", optopt);
+			else
+				fprintf(stderr, "coachctl: unknown option '%s'", argv[optind - 1]);
+			fprintf(stderr, "; try 'coachctl --help'\n");
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "coachctl: missing COMMAND; try 'coachctl --help'\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Joins the words into one request line.  Returns its length, or -1 when it
+ * would not fit in a request. */
+static int build_line(char *line, size_t size, char **words, int n)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		size_t w = strlen(words[i]);
+
+		if (len + (i > 0) + w >= size)
+			return -1;
+		if (i > 0)
+			line[len++] = ' ';
+		memcpy(line + len, words[i], w);
+		len += w;
+	}
+	line[len] = '\0';
+	return (int)len;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct control_request req;
+	struct diag err;
+	char line[CONTROL_MAX_LINE], why[CONTROL_MAX_ERROR], path[256];
+	char reply[CONTROL_MAX_REPLY];
+	int len, rc;
+
+	if (parse_options(argc, argv, &o) < 0)
+		return EX_USAGE;
+	len = build_line(line, sizeof(line), argv + optind, argc - optind);
+	if (len < 0) {
+		fprintf(stderr, "coachctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
+		return EX_USAGE;
+	}
+	if (control_parse(line, (size_t)len, &req, why, sizeof(why)) < 0) {
+		fprintf(stderr, "coachctl: %s\n", why);
+		return EX_USAGE;
+	}
+	if (!o.socket) {
+		if (ctlsock_default_path(path, sizeof(path)) < 0) {
+			fprintf(stderr, "coachctl: the default socket path is too long; use --socket\n");
+			return EX_USAGE;
+		}
+		o.socket = path;
+	}
+
+	rc = ctlsock_request(o.socket, line, reply, sizeof(reply), o.timeout_ms, &err);
+	if (rc < 0) {
+		fprintf(stderr, "coachctl: %s%s\n", err.text,
+			rc == -ENOENT || rc == -ECONNREFUSED ? " (is coachd running?)" : "");
+		return EX_UNAVAILABLE;
+	}
+	if (control_is_error(reply)) {
+		fprintf(stderr, "%s\n", reply);
+		return 1;
+	}
+	printf("%s\n", reply);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "coachctl: cannot write the reply: %s\n", strerror(errno));
+		return EX_IOERR;
+	}
+	return 0;
+}

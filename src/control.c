@@ -1,0 +1,273 @@
+#include "control.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes of a client's text echoed back in an error; enough to recognise it,
+ * short enough that the reason stays one readable line. */
+#define ECHO_MAX 32
+
+static const struct command {
+	const char *name;
+	const char *arg;    /* what the argument is, or NULL when there is none */
+	const char *usage;
+	const char *help;
+} commands[CONTROL_CMD_MAX] = {
+	[CONTROL_STATUS] = { "status", NULL, "status", "show what the coach is doing" },
+	[CONTROL_PLAY] = { "play", NULL, "play", "start the session (or resume it)" },
+	[CONTROL_PAUSE] = { "pause", NULL, "pause", "pause the session" },
+	[CONTROL_RESUME] = { "resume", NULL, "resume", "resume a paused session" },
+	[CONTROL_NEXT] = { "next", NULL, "next", "skip to the next step" },
+	[CONTROL_STOP] = { "stop", NULL, "stop", "stop the session" },
+	[CONTROL_RELOAD] = { "reload", NULL, "reload", "reload the routine, voice and config" },
+	[CONTROL_LIST] = { "list", NULL, "list", "list the routines" },
+	[CONTROL_HISTORY] = { "history", NULL, "history", "show recent sessions" },
+	[CONTROL_START] = { "start", "routine name", "start NAME", "start the routine called NAME" },
+};
+
+/* Writes the reason into WHY and returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+fail(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || size == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "status, play, ..., start NAME": built from the table so the error message
+ * and the table cannot drift apart. */
+static void expected(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < CONTROL_CMD_MAX && n < size; i++) {
+		int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "", commands[i].usage);
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* Bytes in the UTF-8 sequence a lead byte starts (0 for a byte that cannot
+ * start one). */
+static size_t utf8_len(unsigned char b)
+{
+	return b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3
+	     : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+}
+
+/* Length of the valid UTF-8 sequence at S (N bytes available) and its code
+ * point in *CP, or 0 for an invalid one: overlong, surrogate, past U+10FFFF,
+ * truncated. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len = utf8_len(s[0]);
+	uint32_t c;
+
+	if (len == 0 || len > n)
+		return 0;
+	c = len == 1 ? s[0] : s[0] & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Checks that the LEN bytes at S are printable UTF-8; columns count bytes
+ * from 1, which is what a user counting in an editor or a hex dump sees. */
+static int check_text(const char *s, size_t len, char *why, size_t size)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++) {
+		uint32_t cp = u[i];
+		size_t n = 1;
+
+		if (u[i] == 0)
+			return fail(why, size, "NUL byte at column %zu", i + 1);
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return fail(why, size, "control character 0x%02x at column %zu", u[i], i + 1);
+		if (u[i] >= 0x80) {
+			n = utf8_decode(u + i, len - i, &cp);
+			if (n == 0)
+				return fail(why, size, "invalid UTF-8 (byte 0x%02x) at column %zu",
+					    u[i], i + 1);
+			if (cp <= 0x9f)
+				return fail(why, size, "control character U+%04X at column %zu",
+					    (unsigned)cp, i + 1);
+		}
+		i += n - 1;
+	}
+	return 0;
+}
+
+/* Copies at most ECHO_MAX bytes of S into DST, cut on a character boundary and
+ * marked with "..." when shortened.  S is valid UTF-8 by now. */
+static void shorten(char *dst, size_t size, const char *s, size_t len)
+{
+	size_t n = len;
+
+	if (len > ECHO_MAX) {
+		n = ECHO_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(dst, size, "%.*s%s", (int)n, s, n < len ? "..." : "");
+}
+
+int control_parse(const char *line, size_t len, struct control_request *req,
+		  char *why, size_t why_size)
+{
+	char list[160], shown[ECHO_MAX + 4];
+	size_t total = len, wlen;
+	const struct command *c = NULL;
+	int cmd;
+
+	memset(req, 0, sizeof(*req));
+	req->cmd = CONTROL_CMD_MAX;
+	/* Counted with its '\n', present or not, so that the limit is the same
+	 * for a line read from the socket and one built by coachctl. */
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	else
+		total++;
+	if (total > CONTROL_MAX_LINE)
+		return fail(why, why_size, "request too long (at most %d bytes)", CONTROL_MAX_LINE);
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (check_text(line, len, why, why_size) < 0)
+		return -1;
+	while (len > 0 && line[0] == ' ')
+		line++, len--;
+	while (len > 0 && line[len - 1] == ' ')
+		len--;
+	expected(list, sizeof(list));
+	if (len == 0)
+		return fail(why, why_size, "empty request (expected %s)", list);
+
+	for (wlen = 0; wlen < len && line[wlen] != ' '; wlen++)
+		;
+	for (cmd = 0; cmd < CONTROL_CMD_MAX; cmd++) {
+		if (strlen(commands[cmd].name) == wlen && memcmp(commands[cmd].name, line, wlen) == 0) {
+			c = &commands[cmd];
+			break;
+		}
+	}
+	if (!c) {
+		shorten(shown, sizeof(shown), line, wlen);
+		return fail(why, why_size, "unknown command '%s' (expected %s)", shown, list);
+	}
+	line += wlen, len -= wlen;
+	while (len > 0 && line[0] == ' ')
+		line++, len--;
+
+	if (!c->arg && len > 0) {
+		shorten(shown, sizeof(shown), line, len);
+		return fail(why, why_size, "'%s' takes no argument (got '%s')", c->name, shown);
+	}
+	if (c->arg && len == 0)
+		return fail(why, why_size, "'%s' needs a %s (usage: %s)", c->name, c->arg, c->usage);
+	if (len > CONTROL_MAX_ARG)
+		return fail(why, why_size, "%s too long (%zu bytes, at most %d)", c->arg, len,
+			    CONTROL_MAX_ARG);
+	memcpy(req->arg, line, len);
+	req->arg[len] = '\0';
+	req->cmd = (enum control_cmd)cmd;
+	return 0;
+}
+
+const char *control_cmd_name(enum control_cmd cmd)
+{
+	return (unsigned)cmd < CONTROL_CMD_MAX ? commands[cmd].name : "?";
+}
+
+const char *control_cmd_usage(enum control_cmd cmd)
+{
+	return (unsigned)cmd < CONTROL_CMD_MAX ? commands[cmd].usage : "?";
+}
+
+const char *control_cmd_help(enum control_cmd cmd)
+{
+	return (unsigned)cmd < CONTROL_CMD_MAX ? commands[cmd].help : "";
+}
+
+/* Formats PREFIX then FMT into REPLY; a truncated reply is cut on a character
+ * boundary, and control characters become spaces so it stays one line. */
+static int __attribute__((format(printf, 4, 0)))
+vreply(char *reply, size_t size, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t plen = strlen(prefix), n;
+	int w;
+
+	if (size == 0)
+		return -1;
+	if (plen >= size) {
+		reply[0] = '\0';
+		return -1;
+	}
+	memcpy(reply, prefix, plen);
+	w = vsnprintf(reply + plen, size - plen, fmt, ap);
+	if (w < 0) {
+		reply[plen] = '\0';
+		return -1;
+	}
+	n = strlen(reply);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)reply[i] < 0x20 || reply[i] == 0x7f)
+			reply[i] = ' ';
+	if ((size_t)w < size - plen)
+		return 0;
+	/* Truncated: drop a last character whose bytes did not all fit. */
+	for (size_t i = n; i > 0; i--) {
+		size_t need = utf8_len((unsigned char)reply[i - 1]);
+
+		if (((unsigned char)reply[i - 1] & 0xc0) == 0x80)
+			continue;
+		if (need == 0 || need > n - (i - 1))
+			reply[i - 1] = '\0';
+		break;
+	}
+	return -1;
+}
+
+int control_reply(char *reply, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreply(reply, size, "", fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int control_reply_error(char *reply, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreply(reply, size, "error: ", fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+bool control_is_error(const char *reply)
+{
+	return strncmp(reply, "error", 5) == 0;
+}
