@@ -1,0 +1,205 @@
+/* coachd: the coach daemon.  This file is the table of contents: parse the
+ * options, find the files, then either check, print the plan, render, or run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "bundle.h"
+#include "config.h"
+#include "daemon.h"
+#include "engine.h"
+#include "log.h"
+#include "paths.h"
+#include "render.h"
+
+#define DEFAULT_RATE 48000
+#define DEFAULT_ROUTINE "morning-back.yaml"
+
+struct options {
+	const char *config;
+	const char *routine;
+	const char *data_dir;
+	const char *socket;
+	const char *render;
+	unsigned rate;
+	int check, plan, verbose, keyboard, play;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: coachd [OPTION]...\n"
+		"Coach a morning exercise routine: speech, tones, buttons.\n\n"
+		"  -c, --config FILE    the config file (default: coach.yaml, see --check)\n"
+		"  -r, --routine FILE   the routine to use (default: the config's, %s)\n"
+		"  -d, --data-dir DIR   use DIR/config, DIR/voices and DIR/sounds\n"
+		"  -s, --socket PATH    the control socket (default: see coachctl --help)\n"
+		"  -k, --keyboard       terminal mode: space play/pause, n next, s stop, q quit\n"
+		"      --play           start a session as soon as the routine is ready\n"
+		"      --check          check the routine and voice, print the files used\n"
+		"      --plan           print the session's timeline and its length\n"
+		"      --render OUT     write the whole session to OUT as a WAV file\n"
+		"      --rate HZ        sample rate for --render and --plan (default: the\n"
+		"                       config's, %d)\n"
+		"  -v, --verbose        debug messages\n"
+		"  -h, --help           this help\n\n"
+		"Exit status: 0 on success, 64 for a bad option, 78 for a bad routine,\n"
+		"voice or config file, 73 when the output cannot be written.\n",
+		DEFAULT_ROUTINE, DEFAULT_RATE);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "keyboard", no_argument, NULL, 'k' },
+		{ "play", no_argument, NULL, OPT_PLAY },
+		{ "routine", required_argument, NULL, 'r' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "plan", no_argument, NULL, OPT_PLAN },
+		{ "render", required_argument, NULL, OPT_RENDER },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct options){ 0 };
+	while ((c = getopt_long(argc, argv, "c:s:kr:d:vh", longopts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
+
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 's': o->socket = optarg; break;
+		case 'k': o->keyboard = 1; break;
+		case OPT_PLAY: o->play = 1; break;
+		case 'r': o->routine = optarg; break;
+		case 'd': o->data_dir = optarg; break;
+		case OPT_CHECK: o->check = 1; break;
+		case OPT_PLAN: o->plan = 1; break;
+		case OPT_RENDER: o->render = optarg; break;
+		case OPT_RATE:
+			v = strtoul(optarg, &end, 10);
+			if (*end || v < 8000 || v > 192000) {
+				fprintf(stderr, "coachd: --rate %s: expected a sample rate from 8000 to 192000 Hz\n",
+					optarg);
+				return -1;
+			}
+			o->rate = (unsigned)v;
+			break;
+		case 'v': o->verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "coachd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void warn_sound(const char *message)
+{
+	log_warn("%s", message);
+}
+
+static int check(const struct bundle_files *f, const struct paths *p, const char *config)
+{
+	struct bundle b;
+	struct diag err;
+
+	if (bundle_check(&b, f, &err) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		return EX_CONFIG;
+	}
+	printf("config:  %s\n", config);
+	printf("routine: %s (%zu steps, \"%s\")\n", f->routine, b.routine.nsteps, b.routine.name);
+	printf("voice:   %s/%s.yaml (espeak-ng voice %s)\n", f->voices_dir, b.voice.name, b.voice.espeak);
+	printf("sounds:  %s\n", p->sounds);
+	printf("ok\n");
+	bundle_free(&b);
+	return 0;
+}
+
+static int plan_or_render(const struct options *o, const struct bundle_files *f)
+{
+	struct bundle b;
+	struct speech *speech = NULL;
+	struct diag err;
+	int rc = 0;
+
+	if (bundle_load(&b, f, o->rate, &speech, &err, warn_sound) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		if (speech)
+			speech_free(speech);
+		return EX_CONFIG;
+	}
+	if (o->plan)
+		plan_print(&b.plan, &b.routine, stdout);
+	if (o->render) {
+		struct engine e;
+		int64_t frames;
+
+		engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
+		frames = render_wav(&e, o->render, NULL, 0, b.plan.total, &err);
+		if (frames < 0) {
+			fprintf(stderr, "%s\n", err.text);
+			rc = EX_CANTCREAT;
+		} else {
+			log_info("rendered %s: %lld frames, %.1f s at %u Hz", o->render,
+				 (long long)frames, (double)frames / o->rate, o->rate);
+		}
+	}
+	bundle_free(&b);
+	speech_free(speech);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct paths p;
+	struct config cfg;
+	struct diag err;
+	char routine[PATH_MAX + 64];
+	const char *config;
+	struct bundle_files f;
+	int rc;
+
+	if (parse_options(argc, argv, &o) < 0)
+		return EX_USAGE;
+	log_init("coachd", o.verbose);
+	paths_find(&p, o.data_dir);
+	config = o.config ? o.config : p.config;
+	if (!o.check && !o.plan && !o.render)
+		return daemon_run(&(struct daemon_options){
+			.config = config, .routine = o.routine, .socket = o.socket,
+			.paths = &p, .keyboard = o.keyboard, .play = o.play,
+			.verbose = o.verbose,
+		});
+	if (config_load(config, &cfg, &err) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		return EX_CONFIG;
+	}
+	if (!o.rate)
+		o.rate = cfg.rate;
+	if (o.routine)
+		snprintf(routine, sizeof(routine), "%s", o.routine);
+	else
+		paths_routine(&p, cfg.routine, routine, sizeof(routine));
+	f = (struct bundle_files){
+		.routine = routine, .voices_dir = p.voices, .sounds_dir = p.sounds,
+		.voice = cfg.voice,
+	};
+	rc = o.check ? check(&f, &p, config) : plan_or_render(&o, &f);
+	config_free(&cfg);
+	return rc;
+}

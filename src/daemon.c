@@ -1,0 +1,579 @@
+/* The live daemon.  Everything happens in one event loop on the main thread:
+ * requests, signals, keys, the schedule and housekeeping.  Slow work (parsing,
+ * synthesis) runs on the loader's thread; sound runs in the audio callback.
+ * Neither ever blocks the loop. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "config.h"
+#include "ctlsock.h"
+#include "keyboard.h"
+#include "loader.h"
+#include "log.h"
+#include "loop.h"
+#include "notify.h"
+#include "player.h"
+#include "schedule.h"
+#include "status.h"
+
+struct daemon {
+	const struct daemon_options *opt;
+	char config_path[PATH_MAX];
+	char routine_path[PATH_MAX];
+	char socket_path[PATH_MAX];
+	struct config config;
+	struct loop *loop;
+	struct loader *loader;
+	struct player *player;
+	struct ctlsock *sock;
+	int sigfd, timerfd, keyfd;
+	struct bundle *bundle;        /* the one the player plays */
+	struct bundle *pending;       /* loaded, waiting for the session to end */
+	bool play_when_loaded;
+	bool reloading;
+	bool ready_sent;
+	int tick_id;                  /* player housekeeping, 0 when not armed */
+	size_t next_entry;            /* the schedule entry the timer is armed for */
+	const struct clip *error_clip; /* a spoken error waiting for an idle moment */
+	char summary[256];            /* last STATUS= sent to systemd */
+	const char *buttons;          /* "off", "ok", "unavailable" */
+};
+
+static void arm_tick(struct daemon *d, int ms);
+
+static const char *default_config_path(const struct daemon *d)
+{
+	return d->opt->config ? d->opt->config : d->opt->paths->config;
+}
+
+/* The routine file: the --routine option, else the config's routine, taken as
+ * a file in the routines folder unless it is a path. */
+static void resolve_routine(struct daemon *d, const struct config *c)
+{
+	if (d->opt->routine)
+		snprintf(d->routine_path, sizeof(d->routine_path), "%s", d->opt->routine);
+	else
+		paths_routine(d->opt->paths, c->routine, d->routine_path, sizeof(d->routine_path));
+}
+
+static struct bundle_files files(const struct daemon *d)
+{
+	return (struct bundle_files){
+		.routine = d->routine_path,
+		.voices_dir = d->opt->paths->voices,
+		.sounds_dir = d->opt->paths->sounds,
+		.voice = d->config.voice,
+	};
+}
+
+/* Reads the config and checks the routine it names; C is untouched on error. */
+static int read_config(struct daemon *d, struct config *c, struct diag *err)
+{
+	struct bundle check;
+	struct bundle_files f;
+	struct config fresh;
+
+	if (config_load(d->config_path, &fresh, err) < 0)
+		return -1;
+	resolve_routine(d, &fresh);
+	f = files(d);
+	f.voice = fresh.voice;
+	if (bundle_check(&check, &f, err) < 0) {
+		config_free(&fresh);
+		return -1;
+	}
+	bundle_free(&check);
+	config_free(c);
+	*c = fresh;
+	return 0;
+}
+
+static void free_bundle(struct bundle *b)
+{
+	if (b) {
+		bundle_free(b);
+		free(b);
+	}
+}
+
+static void snapshot(struct daemon *d, struct player_status *ps, struct status_input *in)
+{
+	player_status(d->player, ps);
+	*in = (struct status_input){
+		.plan = d->bundle ? &d->bundle->plan : NULL,
+		.routine = d->bundle ? &d->bundle->routine : NULL,
+		.state = ps->state,
+		.pos = ps->pos,
+		.audio = ps->device_ok ? "ok" : "lost",
+		.buttons = d->buttons,
+	};
+}
+
+static bool is_idle(const struct player_status *ps)
+{
+	return (ps->state == SESSION_IDLE || ps->state == SESSION_FINISHED) && !ps->sounding;
+}
+
+static void control(struct daemon *d, enum session_control c)
+{
+	int rc = player_control(d->player, c);
+
+	if (rc == -ENODEV)
+		log_warn("audio: no device; the session waits for it");
+	else if (rc < 0)
+		log_warn("cannot send '%s': %s", c == SESSION_PLAY ? "play" : "control", strerror(-rc));
+	arm_tick(d, 50);
+}
+
+/* Installs the pending bundle if the player can take it now. */
+static void install_pending(struct daemon *d)
+{
+	if (!d->pending || player_set_bundle(d->player, d->pending) < 0)
+		return;
+	free_bundle(d->bundle);
+	d->bundle = d->pending;
+	d->pending = NULL;
+	log_info("routine \"%s\": %zu steps, %.0f s", d->bundle->routine.name,
+		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate);
+	if (d->play_when_loaded) {
+		d->play_when_loaded = false;
+		control(d, SESSION_PLAY);
+	}
+}
+
+static void update_systemd(struct daemon *d)
+{
+	struct player_status ps;
+	struct status_input in;
+	char text[256];
+
+	snapshot(d, &ps, &in);
+	status_summary(&in, text, sizeof(text));
+	if (strcmp(text, d->summary) != 0) {
+		snprintf(d->summary, sizeof(d->summary), "%s", text);
+		notify_send("STATUS=%s", text);
+	}
+}
+
+static void show_progress(struct daemon *d)
+{
+	struct player_status ps;
+	struct status_input in;
+	char text[256], bar[21];
+	const struct plan_phase *ph;
+	unsigned filled;
+
+	if (!d->opt->keyboard)
+		return;
+	snapshot(d, &ps, &in);
+	if (!in.plan || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED)) {
+		keyboard_progress(ps.state == SESSION_FINISHED ? "Finished. Space starts again, q quits."
+							      : "Idle. Space starts, q quits.");
+		return;
+	}
+	ph = &in.plan->phases[plan_phase_at(in.plan, ps.pos)];
+	filled = ph->length ? (unsigned)((ps.pos - ph->start) * 20 / ph->length) : 20;
+	for (unsigned i = 0; i < 20; i++)
+		bar[i] = i < filled ? '#' : '-';
+	bar[20] = '\0';
+	status_summary(&in, text, sizeof(text));
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), " [%s] %.0f s %s", bar,
+		 (double)(ph->start + ph->length - ps.pos) / in.plan->rate, phase_kind_name(ph->kind));
+	keyboard_progress(text);
+}
+
+/* Housekeeping while the player has something to watch. */
+static void on_tick(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct player_status ps;
+	int next;
+
+	d->tick_id = 0;
+	next = player_tick(d->player);
+	player_status(d->player, &ps);
+	if (is_idle(&ps)) {
+		install_pending(d);
+		if (d->error_clip) {
+			player_say(d->player, d->error_clip);
+			d->error_clip = NULL;
+			next = 50;
+		}
+	}
+	update_systemd(d);
+	show_progress(d);
+	if (next >= 0)
+		arm_tick(d, next);
+}
+
+static void arm_tick(struct daemon *d, int ms)
+{
+	if (d->tick_id)
+		loop_cancel(d->loop, d->tick_id);
+	d->tick_id = loop_timeout(d->loop, (unsigned)ms, on_tick, d);
+	if (d->tick_id < 0)
+		d->tick_id = 0;
+}
+
+static void on_loaded(void *ctx, struct bundle *b, const struct diag *err)
+{
+	struct daemon *d = ctx;
+
+	if (d->reloading) {
+		d->reloading = false;
+		notify_send("READY=1");
+	}
+	if (!b) {
+		log_error("%s", err->text);
+		return;
+	}
+	free_bundle(d->pending);
+	d->pending = b;
+	install_pending(d);
+	if (d->pending)
+		log_info("routine reloaded; it takes over when this session ends");
+	if (!d->ready_sent) {
+		d->ready_sent = true;
+		notify_send("READY=1");
+	}
+	update_systemd(d);
+	show_progress(d);
+}
+
+static void on_said(void *ctx, const struct clip *clip)
+{
+	struct daemon *d = ctx;
+
+	d->error_clip = clip;
+	arm_tick(d, 0);
+}
+
+/* Tells the user about a bad file aloud, since the appliance has no screen:
+ * "The routine file has an error on line 12." */
+static void say_error(struct daemon *d, const struct diag *err)
+{
+	const char *colon = strchr(err->text, ':');
+	unsigned line = colon ? (unsigned)strtoul(colon + 1, NULL, 10) : 0;
+	char text[256];
+
+	if (!d->bundle || line == 0)
+		return;
+	voice_say(&d->bundle->voice, PHRASE_FILE_ERROR, NULL, line, 0, text, sizeof(text));
+	loader_say(d->loader, text);
+}
+
+static void request_load(struct daemon *d)
+{
+	struct bundle_files f = files(d);
+
+	loader_request(d->loader, &f, d->config.rate);
+}
+
+static void reload(struct daemon *d)
+{
+	struct diag err;
+
+	notify_send("RELOADING=1");
+	if (read_config(d, &d->config, &err) < 0) {
+		log_error("%s", err.text);
+		log_error("reload failed; keeping the running config and routine");
+		say_error(d, &err);
+		notify_send("READY=1");
+		return;
+	}
+	log_info("reloading %s and %s", d->config_path, d->routine_path);
+	d->reloading = true;
+	request_load(d);
+}
+
+/* Refuses controls that do not apply, so coachctl can say why. */
+static bool applies(enum session_control c, const struct player_status *ps, char *reply,
+		    size_t size)
+{
+	const char *state = session_state_name(ps->state);
+	bool in_session = ps->state == SESSION_RUNNING || ps->state == SESSION_PAUSED;
+
+	if ((c == SESSION_PAUSE && ps->state != SESSION_RUNNING) ||
+	    (c == SESSION_RESUME && ps->state != SESSION_PAUSED) ||
+	    ((c == SESSION_NEXT || c == SESSION_STOP) && !in_session)) {
+		control_reply_error(reply, size, "nothing to %s (the session is %s)",
+				    c == SESSION_PAUSE ? "pause" : c == SESSION_RESUME ? "resume" :
+				    c == SESSION_NEXT ? "skip" : "stop", state);
+		return false;
+	}
+	return true;
+}
+
+static void on_request(void *ctx, const struct control_request *req, char *reply, size_t size)
+{
+	static const enum session_control controls[CONTROL_CMD_MAX] = {
+		[CONTROL_PLAY] = SESSION_PLAY, [CONTROL_PAUSE] = SESSION_PAUSE,
+		[CONTROL_RESUME] = SESSION_RESUME, [CONTROL_NEXT] = SESSION_NEXT,
+		[CONTROL_STOP] = SESSION_STOP,
+	};
+	struct daemon *d = ctx;
+	struct player_status ps;
+	struct status_input in;
+
+	snapshot(d, &ps, &in);
+	switch (req->cmd) {
+	case CONTROL_STATUS:
+		status_line(&in, reply, size);
+		return;
+	case CONTROL_RELOAD:
+		reload(d);
+		control_reply(reply, size, "ok reloading");
+		return;
+	case CONTROL_PLAY:
+		if (!d->bundle) {
+			d->play_when_loaded = true;
+			control_reply(reply, size, "ok starting when the routine is ready");
+			return;
+		}
+		/* fall through */
+	case CONTROL_PAUSE:
+	case CONTROL_RESUME:
+	case CONTROL_NEXT:
+	case CONTROL_STOP:
+		if (!d->bundle) {
+			control_reply_error(reply, size, "no routine loaded yet");
+			return;
+		}
+		if (!applies(controls[req->cmd], &ps, reply, size))
+			return;
+		control(d, controls[req->cmd]);
+		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
+		return;
+	default:
+		control_reply_error(reply, size, "'%s' is not supported by this coachd",
+				    control_cmd_name(req->cmd));
+		return;
+	}
+}
+
+static void on_signal(void *ctx, int fd, uint32_t events)
+{
+	struct daemon *d = ctx;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_info("SIGHUP: reloading");
+			reload(d);
+		} else {
+			log_info("%s: shutting down", strsignal((int)si.ssi_signo));
+			loop_quit(d->loop);
+		}
+	}
+}
+
+static void on_key(void *ctx, int fd, uint32_t events)
+{
+	struct daemon *d = ctx;
+	struct player_status ps;
+	char c;
+	ssize_t n = read(fd, &c, 1);
+
+	(void)events;
+	if (n <= 0) {
+		/* End of input: stop reading keys, keep running. */
+		loop_remove(d->loop, fd);
+		return;
+	}
+	player_status(d->player, &ps);
+	switch (c) {
+	case ' ': case 'p':
+		if (d->bundle)
+			control(d, SESSION_PLAY);
+		else
+			d->play_when_loaded = true;
+		break;
+	case 'n':
+		if (ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED)
+			control(d, SESSION_NEXT);
+		break;
+	case 's':
+		if (ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED)
+			control(d, SESSION_STOP);
+		break;
+	case 'q':
+		loop_quit(d->loop);
+		break;
+	default:
+		break;
+	}
+	show_progress(d);
+}
+
+/* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when
+ * the clock is set, so a changed time or zone is recomputed, never missed. */
+static void arm_schedule(struct daemon *d)
+{
+	size_t which = (size_t)-1;
+	time_t next = schedule_next(d->config.schedule, d->config.nschedule, time(NULL), &which);
+	struct itimerspec its = { .it_value = { .tv_sec = next } };
+
+	if (next == (time_t)-1)
+		its.it_value.tv_sec = 0;  /* disarm */
+	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) < 0)
+		log_error("schedule: cannot arm the timer: %s", strerror(errno));
+	d->next_entry = which;
+	if (next != (time_t)-1)
+		log_debug("schedule: next %s at %s", schedule_action_name(d->config.schedule[which].action),
+			  ctime(&next));
+}
+
+static void on_schedule(void *ctx, int fd, uint32_t events)
+{
+	struct daemon *d = ctx;
+	struct player_status ps;
+	uint64_t n;
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) < 0 && errno == ECANCELED) {
+		log_info("schedule: the clock changed; recomputing");
+		arm_schedule(d);
+		return;
+	}
+	if (d->next_entry < d->config.nschedule && d->bundle) {
+		player_status(d->player, &ps);
+		if (is_idle(&ps) && d->config.schedule[d->next_entry].action == SCHEDULE_START) {
+			log_info("schedule: starting the session");
+			control(d, SESSION_PLAY);
+		} else if (is_idle(&ps)) {
+			log_info("schedule: reminder");
+			player_say(d->player, &d->bundle->reminder);
+			arm_tick(d, 50);
+		}
+	}
+	arm_schedule(d);
+}
+
+static void on_watchdog(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	notify_send("WATCHDOG=1");
+	loop_timeout(d->loop, notify_watchdog_ms() / 2, on_watchdog, d);
+}
+
+static int setup_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	/* Blocked before any thread starts, so only signalfd sees them. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sigfd < 0)
+		return -errno;
+	return loop_add(d->loop, d->sigfd, EPOLLIN, on_signal, d);
+}
+
+static int setup(struct daemon *d)
+{
+	struct diag err;
+	struct player_config pc;
+	int rc;
+
+	d->loop = loop_new();
+	if (!d->loop || setup_signals(d) < 0) {
+		log_error("cannot set up the event loop: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (d->opt->socket)
+		snprintf(d->socket_path, sizeof(d->socket_path), "%s", d->opt->socket);
+	else if (ctlsock_default_path(d->socket_path, sizeof(d->socket_path)) < 0)
+		return EX_SOFTWARE;
+	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, on_request, d, &err);
+	if (rc < 0) {
+		log_error("%s", err.text);
+		return EX_UNAVAILABLE;
+	}
+	log_info("listening on %s", d->socket_path);
+	pc = (struct player_config){
+		.device = d->config.device, .rate = d->config.rate,
+		.latency_ms = d->config.latency_ms, .volume = d->config.volume / 100.0f,
+		.verbose = d->opt->verbose,
+	};
+	d->player = player_new(&pc, &err);
+	d->loader = loader_new(d->loop, on_loaded, on_said, d);
+	if (!d->player || !d->loader) {
+		log_error("cannot start: %s", d->player ? strerror(errno) : err.text);
+		return EX_OSERR;
+	}
+	d->timerfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->timerfd < 0 || loop_add(d->loop, d->timerfd, EPOLLIN, on_schedule, d) < 0) {
+		log_error("cannot create the schedule timer: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	arm_schedule(d);
+	if (d->opt->keyboard) {
+		d->keyfd = STDIN_FILENO;
+		if (keyboard_open(d->keyfd) < 0 || loop_add(d->loop, d->keyfd, EPOLLIN, on_key, d) < 0)
+			log_warn("terminal mode: cannot read keys from standard input");
+		log_set_before_line(keyboard_newline);
+	}
+	if (notify_watchdog_ms())
+		loop_timeout(d->loop, notify_watchdog_ms() / 2, on_watchdog, d);
+	d->play_when_loaded = d->opt->play;
+	request_load(d);
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	notify_send("STOPPING=1");
+	if (d->opt->keyboard)
+		keyboard_close();
+	player_free(d->player);
+	loader_free(d->loader);   /* after the player: the speech cache holds the clips */
+	free_bundle(d->pending);
+	free_bundle(d->bundle);
+	ctlsock_close(d->sock);
+	if (d->timerfd > 0)
+		close(d->timerfd);
+	if (d->sigfd > 0)
+		close(d->sigfd);
+	loop_free(d->loop);
+	config_free(&d->config);
+}
+
+int daemon_run(const struct daemon_options *o)
+{
+	struct daemon d = { .opt = o, .sigfd = -1, .timerfd = -1, .keyfd = -1, .buttons = "off" };
+	struct diag err;
+	int rc;
+
+	snprintf(d.config_path, sizeof(d.config_path), "%s", default_config_path(&d));
+	config_defaults(&d.config);
+	/* A bad config or routine at start-up: refuse to start (EX_CONFIG). */
+	if (read_config(&d, &d.config, &err) < 0) {
+		log_error("%s", err.text);
+		config_free(&d.config);
+		return EX_CONFIG;
+	}
+	log_info("config %s, routine %s", d.config_path, d.routine_path);
+	rc = setup(&d);
+	if (rc == 0 && loop_run(d.loop) < 0)
+		rc = EX_OSERR;
+	teardown(&d);
+	return rc;
+}

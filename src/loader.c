@@ -1,0 +1,234 @@
+#include "loader.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOADER_MAX_RESULTS 4
+
+struct job {
+	char routine[4096];
+	char voices[4096];
+	char sounds[4096];
+	char voice[64];
+	unsigned rate;
+};
+
+struct result {
+	struct bundle *bundle;     /* NULL on error, or for a say job */
+	const struct clip *said;   /* a say job's clip */
+	bool is_say;
+	struct diag err;
+};
+
+struct loader {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int efd;
+	struct loop *loop;
+	loader_done_fn *done;
+	loader_said_fn *said;
+	void *ctx;
+	bool quit, has_job, has_say;
+	struct job job;
+	char say[512];
+	struct result results[LOADER_MAX_RESULTS];
+	unsigned nresults;
+	struct speech *speech;     /* only the worker thread touches it */
+};
+
+static void warn_sound(const char *message)
+{
+	log_warn("%s", message);
+}
+
+/* Loads one job; runs on the worker thread without the lock. */
+static struct result load(struct loader *ld, const struct job *j)
+{
+	struct bundle_files f = {
+		.routine = j->routine, .voices_dir = j->voices, .sounds_dir = j->sounds,
+		.voice = j->voice,
+	};
+	struct result r = { 0 };
+
+	r.bundle = malloc(sizeof(*r.bundle));
+	if (!r.bundle) {
+		diag_set(&r.err, j->routine, 0, 0, "out of memory");
+		return r;
+	}
+	if (bundle_load(r.bundle, &f, j->rate, &ld->speech, &r.err, warn_sound) < 0) {
+		free(r.bundle);
+		r.bundle = NULL;
+	}
+	return r;
+}
+
+static void *worker(void *arg)
+{
+	struct loader *ld = arg;
+
+	pthread_mutex_lock(&ld->lock);
+	for (;;) {
+		struct job j;
+		struct result r;
+		uint64_t one = 1;
+
+		while (!ld->quit && !ld->has_job && !ld->has_say)
+			pthread_cond_wait(&ld->wake, &ld->lock);
+		if (ld->quit)
+			break;
+		if (ld->has_job) {
+			j = ld->job;
+			ld->has_job = false;
+			pthread_mutex_unlock(&ld->lock);
+			r = load(ld, &j);
+		} else {
+			char text[sizeof(ld->say)];
+
+			memcpy(text, ld->say, sizeof(text));
+			ld->has_say = false;
+			pthread_mutex_unlock(&ld->lock);
+			r = (struct result){ .is_say = true };
+			r.said = ld->speech ? speech_get(ld->speech, text) : NULL;
+		}
+		pthread_mutex_lock(&ld->lock);
+		/* The loop takes results faster than loads finish; should it fall
+		 * behind, the newest result is the one worth keeping. */
+		if (ld->nresults == LOADER_MAX_RESULTS) {
+			if (ld->results[0].bundle) {
+				bundle_free(ld->results[0].bundle);
+				free(ld->results[0].bundle);
+			}
+			memmove(ld->results, ld->results + 1, sizeof(ld->results[0]) * --ld->nresults);
+		}
+		ld->results[ld->nresults++] = r;
+		if (write(ld->efd, &one, sizeof(one)) < 0)
+			continue;  /* the counter is saturated: the loop will read it anyway */
+	}
+	pthread_mutex_unlock(&ld->lock);
+	return NULL;
+}
+
+static void on_results(void *ctx, int fd, uint32_t events)
+{
+	struct loader *ld = ctx;
+	uint64_t n;
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	for (;;) {
+		struct result r;
+
+		pthread_mutex_lock(&ld->lock);
+		if (ld->nresults == 0) {
+			pthread_mutex_unlock(&ld->lock);
+			return;
+		}
+		r = ld->results[0];
+		memmove(ld->results, ld->results + 1, sizeof(ld->results[0]) * --ld->nresults);
+		pthread_mutex_unlock(&ld->lock);
+		if (r.is_say)
+			ld->said(ld->ctx, r.said);
+		else
+			ld->done(ld->ctx, r.bundle, r.bundle ? NULL : &r.err);
+	}
+}
+
+struct loader *loader_new(struct loop *l, loader_done_fn *done, loader_said_fn *said, void *ctx)
+{
+	struct loader *ld = calloc(1, sizeof(*ld));
+	int e;
+
+	if (!ld)
+		return NULL;
+	ld->loop = l;
+	ld->done = done;
+	ld->said = said;
+	ld->ctx = ctx;
+	ld->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ld->efd < 0)
+		goto err_free;
+	e = loop_add(l, ld->efd, EPOLLIN, on_results, ld);
+	if (e < 0) {
+		errno = -e;
+		goto err_close;
+	}
+	pthread_mutex_init(&ld->lock, NULL);
+	pthread_cond_init(&ld->wake, NULL);
+	e = pthread_create(&ld->thread, NULL, worker, ld);
+	if (e) {
+		errno = e;
+		goto err_remove;
+	}
+	return ld;
+
+err_remove:
+	loop_remove(l, ld->efd);
+	pthread_cond_destroy(&ld->wake);
+	pthread_mutex_destroy(&ld->lock);
+err_close:
+	close(ld->efd);
+err_free:
+	free(ld);
+	return NULL;
+}
+
+void loader_free(struct loader *ld)
+{
+	if (!ld)
+		return;
+	pthread_mutex_lock(&ld->lock);
+	ld->quit = true;
+	pthread_cond_signal(&ld->wake);
+	pthread_mutex_unlock(&ld->lock);
+	pthread_join(ld->thread, NULL);
+	for (unsigned i = 0; i < ld->nresults; i++) {
+		if (ld->results[i].bundle) {
+			bundle_free(ld->results[i].bundle);
+			free(ld->results[i].bundle);
+		}
+	}
+	loop_remove(ld->loop, ld->efd);
+	close(ld->efd);
+	if (ld->speech)
+		speech_free(ld->speech);
+	pthread_cond_destroy(&ld->wake);
+	pthread_mutex_destroy(&ld->lock);
+	free(ld);
+}
+
+int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate)
+{
+	struct job j = { .rate = rate };
+
+	snprintf(j.routine, sizeof(j.routine), "%s", f->routine);
+	snprintf(j.voices, sizeof(j.voices), "%s", f->voices_dir);
+	snprintf(j.sounds, sizeof(j.sounds), "%s", f->sounds_dir);
+	snprintf(j.voice, sizeof(j.voice), "%s", f->voice);
+	pthread_mutex_lock(&ld->lock);
+	ld->job = j;
+	ld->has_job = true;
+	pthread_cond_signal(&ld->wake);
+	pthread_mutex_unlock(&ld->lock);
+	return 0;
+}
+
+void loader_say(struct loader *ld, const char *text)
+{
+	pthread_mutex_lock(&ld->lock);
+	snprintf(ld->say, sizeof(ld->say), "%s", text);
+	ld->has_say = true;
+	pthread_cond_signal(&ld->wake);
+	pthread_mutex_unlock(&ld->lock);
+}

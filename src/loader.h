@@ -1,0 +1,38 @@
+/* Loads bundles on a worker thread: parsing, speech synthesis and resampling
+ * are slow (seconds on a Pi Zero), and the event loop must keep answering
+ * buttons meanwhile.  libespeak-ng is not reentrant, so this thread is the
+ * only one that ever synthesizes, through the one speech object it owns.
+ * Results come back through an eventfd watched by the loop. */
+#ifndef COACH_LOADER_H
+#define COACH_LOADER_H
+
+#include "bundle.h"
+#include "loop.h"
+
+struct loader;
+
+/* Called on the loop's thread with a loaded bundle, or with NULL and the
+ * located error.  The callee owns the bundle: bundle_free and free it when it
+ * is no longer played (its clips live in the loader's speech cache). */
+typedef void loader_done_fn(void *ctx, struct bundle *b, const struct diag *err);
+
+/* Called on the loop's thread with TEXT spoken (valid until loader_free), or
+ * NULL when nothing could be synthesized (no voice loaded yet). */
+typedef void loader_said_fn(void *ctx, const struct clip *clip);
+
+/* Starts the worker thread.  Returns NULL with errno set. */
+struct loader *loader_new(struct loop *l, loader_done_fn *done, loader_said_fn *said, void *ctx);
+
+/* Stops the thread and frees everything, the speech cache included: free the
+ * bundles it produced first. */
+void loader_free(struct loader *ld);
+
+/* Asks for the bundle F at RATE.  A request made while one is in progress
+ * runs after it; one still waiting is replaced.  Returns 0 or -ENOMEM. */
+int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate);
+
+/* Asks for TEXT to be synthesized with the last voice loaded (a spoken error
+ * message); a request still waiting is replaced. */
+void loader_say(struct loader *ld, const char *text);
+
+#endif

@@ -1,0 +1,467 @@
+/* Live playback through PortAudio.
+ *
+ * Ownership of the engine moves with the stream: while the stream runs, only
+ * the callback touches the engine; while it is stopped (idle, lost device),
+ * only the main thread does.  Pa_StopStream and Pa_AbortStream return after
+ * the last callback, so the hand-over needs no lock. */
+#include "player.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "log.h"
+
+#define RING_SIZE 64          /* controls in flight; a power of two */
+#define CHUNK 1024            /* frames the engine renders at a time */
+#define STALL_MS 1500         /* no callback for this long: the device is gone */
+#define RETRY_MS 2000         /* between attempts to reopen a lost device */
+#define TICK_MS 250           /* housekeeping while the stream runs */
+
+struct command {
+	enum session_control control;
+	const struct clip *clip;  /* when set: play this instead of a control */
+	uint64_t sent_ns;
+};
+
+struct player {
+	struct player_config cfg;
+	char device[128];
+	PaStream *stream;
+	int channels;
+	bool pa_ready;
+	bool active;              /* the stream is started: the callback owns the engine */
+	bool lost;                /* the device is lost or could not be opened */
+	bool resume_when_back;    /* the session was running when the device went */
+	unsigned attempts;
+	uint64_t retry_at_ms;
+	uint64_t seen_callbacks, seen_at_ms;
+	const struct bundle *bundle;
+	struct engine engine;
+
+	/* Controls: the main thread writes head, the callback tail. */
+	struct command ring[RING_SIZE];
+	atomic_uint head, tail;
+
+	/* The snapshot, under a sequence lock: odd while being written. */
+	atomic_uint seq;
+	atomic_int snap_state;
+	atomic_uint_least64_t snap_pos;
+	atomic_uint snap_sessions;
+	atomic_bool snap_at_wait, snap_sounding;
+	atomic_uint snap_latency_us;
+	atomic_uint_least64_t callbacks;
+
+	float mono[CHUNK];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	/* vDSO on Linux: no system call, so the callback may use it. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_ns() / 1000000;
+}
+
+static void publish(struct player *p)
+{
+	unsigned s = atomic_load_explicit(&p->seq, memory_order_relaxed);
+	const struct session *ss = &p->engine.session;
+
+	atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&p->snap_state, ss->state, memory_order_relaxed);
+	atomic_store_explicit(&p->snap_pos, ss->pos, memory_order_relaxed);
+	atomic_store_explicit(&p->snap_sessions, ss->sessions, memory_order_relaxed);
+	atomic_store_explicit(&p->snap_at_wait, ss->at_wait, memory_order_relaxed);
+	atomic_store_explicit(&p->snap_sounding, mixer_busy(&p->engine.mixer), memory_order_relaxed);
+	atomic_store_explicit(&p->seq, s + 2, memory_order_release);
+}
+
+/* Applies the controls waiting in the ring.  Runs on whichever thread owns
+ * the engine. */
+static void drain(struct player *p)
+{
+	unsigned head = atomic_load_explicit(&p->head, memory_order_acquire);
+	unsigned tail = atomic_load_explicit(&p->tail, memory_order_relaxed);
+
+	for (; tail != head; tail++) {
+		const struct command *c = &p->ring[tail % RING_SIZE];
+		uint64_t waited = now_ns() - c->sent_ns;
+
+		if (c->clip)
+			mixer_play(&p->engine.mixer, c->clip, 0);
+		else
+			engine_control(&p->engine, c->control);
+		atomic_store_explicit(&p->snap_latency_us, (unsigned)(waited / 1000),
+				      memory_order_relaxed);
+	}
+	atomic_store_explicit(&p->tail, tail, memory_order_release);
+}
+
+static int callback(const void *input, void *output, unsigned long frames,
+		    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *data)
+{
+	struct player *p = data;
+	float *out = output;
+
+	(void)input;
+	(void)time;
+	(void)flags;
+	drain(p);
+	while (frames > 0) {
+		uint32_t n = frames < CHUNK ? (uint32_t)frames : CHUNK;
+
+		engine_run(&p->engine, p->mono, n);
+		for (uint32_t i = 0; i < n; i++)
+			for (int c = 0; c < p->channels; c++)
+				*out++ = p->mono[i];
+		frames -= n;
+	}
+	publish(p);
+	atomic_fetch_add_explicit(&p->callbacks, 1, memory_order_relaxed);
+	return paContinue;
+}
+
+/* The device named in the config: PortAudio's default for "default", else the
+ * first output device whose name contains it (case-insensitive). */
+static PaDeviceIndex find_device(const char *name)
+{
+	int n = Pa_GetDeviceCount();
+
+	if (!name || strcasecmp(name, "default") == 0)
+		return Pa_GetDefaultOutputDevice();
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+
+		if (d && d->maxOutputChannels > 0 && strcasestr(d->name, name))
+			return i;
+	}
+	return paNoDevice;
+}
+
+/* PortAudio probes every host API it was built with, and ALSA and JACK print
+ * each failed probe to stderr: dozens of lines at every start and every retry
+ * that would bury the journal.  Silence stderr for the probe alone.  It runs
+ * on the main thread at start-up, before the loader thread exists, or on a
+ * retry while that thread is idle, so no log line of ours is lost. */
+static PaError initialize(const struct player *p)
+{
+	int saved = -1, null = -1;
+	PaError e;
+
+	if (!p->cfg.verbose) {
+		saved = dup(STDERR_FILENO);
+		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (saved >= 0 && null >= 0)
+			dup2(null, STDERR_FILENO);
+	}
+	e = Pa_Initialize();
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (null >= 0)
+		close(null);
+	return e;
+}
+
+static void log_device_line(const char *text)
+{
+	log_info("  %s", text);
+}
+
+void player_list_devices(void (*line)(const char *text))
+{
+	int n = Pa_GetDeviceCount();
+
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+		char text[256];
+
+		if (!d || d->maxOutputChannels <= 0)
+			continue;
+		snprintf(text, sizeof(text), "%d: %s (%d channels, %.0f Hz)%s", i, d->name,
+			 d->maxOutputChannels, d->defaultSampleRate,
+			 i == Pa_GetDefaultOutputDevice() ? " [default]" : "");
+		line(text);
+	}
+}
+
+/* Opens the configured device.  Logs what it chose, or why it could not. */
+static int open_stream(struct player *p)
+{
+	PaStreamParameters out = { 0 };
+	const PaDeviceInfo *info;
+	const PaStreamInfo *si;
+	PaError e;
+
+	if (!p->pa_ready) {
+		e = initialize(p);
+		if (e != paNoError) {
+			log_error("audio: cannot initialize PortAudio: %s", Pa_GetErrorText(e));
+			return -ENODEV;
+		}
+		p->pa_ready = true;
+	}
+	out.device = find_device(p->cfg.device);
+	if (out.device == paNoDevice) {
+		/* Say it once per loss, with what is there, not at every retry. */
+		if (p->attempts++ == 0) {
+			log_error("audio: no output device matches '%s'; these are available:",
+				  p->cfg.device);
+			player_list_devices(log_device_line);
+		}
+		return -ENODEV;
+	}
+	info = Pa_GetDeviceInfo(out.device);
+	p->channels = info->maxOutputChannels >= 2 ? 2 : 1;
+	out.channelCount = p->channels;
+	out.sampleFormat = paFloat32;
+	out.suggestedLatency = p->cfg.latency_ms / 1000.0;
+	e = Pa_OpenStream(&p->stream, NULL, &out, p->cfg.rate, paFramesPerBufferUnspecified,
+			  paClipOff | paDitherOff, callback, p);
+	if (e != paNoError) {
+		if (p->attempts++ == 0)
+			log_error("audio: cannot open '%s' at %u Hz: %s", info->name, p->cfg.rate,
+				  Pa_GetErrorText(e));
+		p->stream = NULL;
+		return -ENODEV;
+	}
+	si = Pa_GetStreamInfo(p->stream);
+	snprintf(p->device, sizeof(p->device), "%s", info->name);
+	log_info("audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, p->cfg.rate,
+		 p->channels, p->channels > 1 ? "s" : "", si ? si->outputLatency * 1000 : 0.0);
+	p->attempts = 0;
+	return 0;
+}
+
+static void close_stream(struct player *p, bool abort)
+{
+	if (!p->stream)
+		return;
+	if (p->active)
+		(abort ? Pa_AbortStream : Pa_StopStream)(p->stream);
+	Pa_CloseStream(p->stream);
+	p->stream = NULL;
+	p->active = false;
+}
+
+/* Starts the stream (opening the device first if needed).  On failure the
+ * main thread keeps the engine and the device counts as lost. */
+static int start(struct player *p)
+{
+	PaError e;
+
+	if (p->active)
+		return 0;
+	if (!p->stream && open_stream(p) < 0)
+		return -ENODEV;
+	p->seen_callbacks = atomic_load(&p->callbacks);
+	p->seen_at_ms = now_ms();
+	e = Pa_StartStream(p->stream);
+	if (e != paNoError) {
+		log_error("audio: cannot start '%s': %s", p->device, Pa_GetErrorText(e));
+		close_stream(p, true);
+		return -ENODEV;
+	}
+	p->active = true;
+	return 0;
+}
+
+/* The device is gone: take the engine back, pause the session in silence,
+ * and retry later. */
+static void lose_device(struct player *p)
+{
+	close_stream(p, true);
+	drain(p);
+	p->resume_when_back = p->engine.session.state == SESSION_RUNNING;
+	if (p->resume_when_back)
+		engine_control(&p->engine, SESSION_PAUSE);
+	mixer_clear(&p->engine.mixer);
+	publish(p);
+	p->lost = true;
+	p->retry_at_ms = now_ms() + RETRY_MS;
+}
+
+struct player *player_new(const struct player_config *cfg, struct diag *err)
+{
+	struct player *p = calloc(1, sizeof(*p));
+	PaError e;
+
+	if (!p) {
+		diag_set(err, "audio", 0, 0, "out of memory");
+		return NULL;
+	}
+	p->cfg = *cfg;
+	e = initialize(p);
+	if (e != paNoError) {
+		/* Not fatal: the daemon keeps its socket and buttons and retries. */
+		log_error("audio: cannot initialize PortAudio: %s; retrying every %d s",
+			  Pa_GetErrorText(e), RETRY_MS / 1000);
+		p->lost = true;
+		p->retry_at_ms = now_ms() + RETRY_MS;
+		return p;
+	}
+	p->pa_ready = true;
+	return p;
+}
+
+void player_free(struct player *p)
+{
+	if (!p)
+		return;
+	if (p->active) {
+		/* Fade what is playing, let it out, then close. */
+		struct timespec fade = { 0, (SESSION_FADE_MS + p->cfg.latency_ms) * 1000000L };
+
+		player_control(p, SESSION_STOP);
+		nanosleep(&fade, NULL);
+	}
+	close_stream(p, false);
+	if (p->pa_ready)
+		Pa_Terminate();
+	free(p);
+}
+
+int player_set_bundle(struct player *p, const struct bundle *b)
+{
+	unsigned sessions = p->engine.session.sessions;
+	enum session_state st = p->engine.session.state;
+
+	if (p->active || (p->bundle && st != SESSION_IDLE && st != SESSION_FINISHED))
+		return -EBUSY;
+	p->bundle = b;
+	engine_init(&p->engine, &b->plan, b->texts, b->sounds, p->cfg.volume, false);
+	p->engine.session.sessions = sessions;
+	publish(p);
+	return 0;
+}
+
+/* Queues a command for the engine and makes sure someone will apply it. */
+static int send_command(struct player *p, struct command cmd)
+{
+	unsigned head = atomic_load_explicit(&p->head, memory_order_relaxed);
+	unsigned tail = atomic_load_explicit(&p->tail, memory_order_acquire);
+
+	if (!p->bundle)
+		return -ENOENT;
+	if (head - tail >= RING_SIZE)
+		return -EAGAIN;
+	cmd.sent_ns = now_ns();
+	p->ring[head % RING_SIZE] = cmd;
+	atomic_store_explicit(&p->head, head + 1, memory_order_release);
+	if (p->active)
+		return 0;
+	if (!p->lost && start(p) == 0)
+		return 0;
+	/* No device: the main thread owns the engine and applies it itself. */
+	drain(p);
+	if (p->engine.session.state == SESSION_RUNNING) {
+		p->resume_when_back = true;
+		engine_control(&p->engine, SESSION_PAUSE);
+	} else {
+		p->resume_when_back = false;
+	}
+	mixer_clear(&p->engine.mixer);
+	publish(p);
+	if (!p->lost) {
+		p->lost = true;
+		p->retry_at_ms = now_ms() + RETRY_MS;
+	}
+	return -ENODEV;
+}
+
+int player_control(struct player *p, enum session_control c)
+{
+	return send_command(p, (struct command){ .control = c });
+}
+
+int player_say(struct player *p, const struct clip *clip)
+{
+	return send_command(p, (struct command){ .clip = clip });
+}
+
+void player_status(struct player *p, struct player_status *st)
+{
+	unsigned s1, s2;
+
+	do {
+		s1 = atomic_load_explicit(&p->seq, memory_order_acquire);
+		st->state = atomic_load_explicit(&p->snap_state, memory_order_relaxed);
+		st->pos = atomic_load_explicit(&p->snap_pos, memory_order_relaxed);
+		st->sessions = atomic_load_explicit(&p->snap_sessions, memory_order_relaxed);
+		st->at_wait = atomic_load_explicit(&p->snap_at_wait, memory_order_relaxed);
+		st->sounding = atomic_load_explicit(&p->snap_sounding, memory_order_relaxed);
+		st->latency_us = atomic_load_explicit(&p->snap_latency_us, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		s2 = atomic_load_explicit(&p->seq, memory_order_relaxed);
+	} while (s1 != s2 || (s1 & 1));
+	st->device_ok = !p->lost;
+}
+
+/* Reopens a lost device: PortAudio only sees a re-plugged device or a
+ * restarted sound server after Pa_Terminate and Pa_Initialize. */
+static void retry_device(struct player *p)
+{
+	if (now_ms() < p->retry_at_ms)
+		return;
+	p->retry_at_ms = now_ms() + RETRY_MS;
+	if (p->pa_ready) {
+		Pa_Terminate();
+		p->pa_ready = false;
+	}
+	if (open_stream(p) < 0)
+		return;
+	log_info("audio: device is back");
+	p->lost = false;
+	if (p->resume_when_back || p->engine.session.state == SESSION_PAUSED) {
+		p->resume_when_back = false;
+		player_control(p, SESSION_RESUME);
+	}
+}
+
+int player_tick(struct player *p)
+{
+	struct player_status st;
+	uint64_t cb, now = now_ms();
+
+	if (p->lost) {
+		retry_device(p);
+		return p->lost ? RETRY_MS / 4 : TICK_MS;
+	}
+	if (!p->active)
+		return -1;
+	cb = atomic_load(&p->callbacks);
+	if (cb != p->seen_callbacks) {
+		p->seen_callbacks = cb;
+		p->seen_at_ms = now;
+	} else if (now - p->seen_at_ms > STALL_MS || Pa_IsStreamActive(p->stream) != 1) {
+		log_warn("audio: '%s' stopped playing; pausing and retrying every %d s",
+			 p->device, RETRY_MS / 1000);
+		lose_device(p);
+		return RETRY_MS / 4;
+	}
+	player_status(p, &st);
+	if (st.state != SESSION_RUNNING && !st.sounding &&
+	    atomic_load(&p->head) == atomic_load(&p->tail)) {
+		/* Nothing to play: stop the stream so that idle means no wakeups. */
+		Pa_StopStream(p->stream);
+		p->active = false;
+		return -1;
+	}
+	return TICK_MS;
+}

@@ -1,0 +1,71 @@
+/* Live playback: the engine driven by a PortAudio callback stream.
+ *
+ * The main thread sends controls through a lock-free single-producer ring and
+ * reads the session's state from a snapshot the callback publishes; the
+ * callback allocates nothing, takes no locks and does no I/O.  The stream runs
+ * only while there is something to play, so an idle daemon has no audio
+ * wakeups.  A lost device pauses the session; player_tick reopens it (PortAudio
+ * has no hotplug: that takes Pa_Terminate and Pa_Initialize) and the session
+ * resumes from the same frame. */
+#ifndef COACH_PLAYER_H
+#define COACH_PLAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "diag.h"
+#include "session.h"
+
+struct player;
+
+struct player_config {
+	const char *device;     /* "default" or part of a PortAudio device name */
+	unsigned rate;          /* frames per second; the bundle must match */
+	unsigned latency_ms;    /* suggested output latency */
+	float volume;           /* 0..1 */
+	bool verbose;           /* let PortAudio's host APIs print their probing noise */
+};
+
+/* What the session was doing at the end of the last audio callback. */
+struct player_status {
+	enum session_state state;
+	uint64_t pos;           /* plan frame */
+	unsigned sessions;      /* sessions started so far */
+	bool at_wait;           /* paused by a wait step */
+	bool sounding;          /* something is still playing (an acknowledgement) */
+	bool device_ok;         /* false while the device is lost or cannot be opened */
+	uint32_t latency_us;    /* last control: arrival to its first frame in the callback */
+};
+
+/* Initializes PortAudio.  Returns NULL with ERR filled when it cannot. */
+struct player *player_new(const struct player_config *cfg, struct diag *err);
+
+/* Stops the stream with a short fade, closes it and terminates PortAudio. */
+void player_free(struct player *p);
+
+/* Plays bundle B from now on.  Only while no session is running or paused;
+ * returns -EBUSY otherwise.  B must stay loaded until replaced. */
+int player_set_bundle(struct player *p, const struct bundle *b);
+
+/* Sends control C to the session, starting the stream when needed.  Returns
+ * 0, -EAGAIN when the ring is full, or -ENODEV when no device can be opened
+ * (the control is applied all the same and plays when the device is back). */
+int player_control(struct player *p, enum session_control c);
+
+/* Plays CLIP now, over whatever plays (a reminder, a spoken error).  The clip
+ * must stay valid until it has played.  Returns 0, -EAGAIN or -ENODEV. */
+int player_say(struct player *p, const struct clip *clip);
+
+/* The session's state as of the last callback. */
+void player_status(struct player *p, struct player_status *st);
+
+/* Housekeeping from the event loop: notices a lost device and reopens it,
+ * stops the stream when nothing plays.  Returns the milliseconds after which
+ * it wants to run again, or -1 when there is nothing to watch (idle). */
+int player_tick(struct player *p);
+
+/* Lists the output devices PortAudio sees, one line each, through LINE. */
+void player_list_devices(void (*line)(const char *text));
+
+#endif

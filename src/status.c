@@ -1,0 +1,98 @@
+#include "status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Copies S into BUF inside double quotes, escaping quotes and backslashes. */
+static void quoted(const char *s, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	if (size < 3) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	buf[o++] = '"';
+	for (; *s && o + 3 < size; s++) {
+		if (*s == '"' || *s == '\\')
+			buf[o++] = '\\';
+		buf[o++] = (char)((unsigned char)*s < 0x20 ? ' ' : *s);
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+/* The rep in progress as "N/TOTAL", or "-". */
+static void rep_text(const struct status_input *in, const struct plan_phase *ph,
+		     char *buf, size_t size)
+{
+	const struct step *s = &in->routine->steps[ph->step];
+
+	if (ph->rep > 0) {
+		snprintf(buf, size, "%u/%u", ph->rep, s->reps);
+	} else if (ph->kind == PHASE_HOLD && s->time_ms == 0 && s->reps > 1) {
+		/* Paced reps: one hold, the rep follows from the time. */
+		uint64_t pace = (uint64_t)s->pace_ms * in->plan->rate / 1000;
+		uint64_t n = pace ? (in->pos - ph->start) / pace + 1 : 1;
+
+		snprintf(buf, size, "%u/%u", (unsigned)(n > s->reps ? s->reps : n), s->reps);
+	} else {
+		snprintf(buf, size, "-");
+	}
+}
+
+static bool in_session(const struct status_input *in)
+{
+	return in->plan && in->plan->nphases &&
+	       (in->state == SESSION_RUNNING || in->state == SESSION_PAUSED);
+}
+
+char *status_line(const struct status_input *in, char *buf, size_t size)
+{
+	char name[160] = "-", routine[160] = "-", rep[32] = "-", rem[32] = "-", total[32] = "-";
+	char step[32] = "-";
+	const char *side = "-", *phase = "-";
+
+	if (in->routine)
+		quoted(in->routine->name, routine, sizeof(routine));
+	if (in_session(in)) {
+		const struct plan *p = in->plan;
+		const struct plan_phase *ph = &p->phases[plan_phase_at(p, in->pos)];
+		uint64_t end = ph->start + ph->length;
+
+		snprintf(step, sizeof(step), "%u/%zu", ph->step + 1, in->routine->nsteps);
+		phase = phase_kind_name(ph->kind);
+		quoted(in->routine->steps[ph->step].name, name, sizeof(name));
+		if (ph->side != SIDE_NONE)
+			side = side_name(ph->side);
+		rep_text(in, ph, rep, sizeof(rep));
+		snprintf(rem, sizeof(rem), "%.1f",
+			 (double)(end > in->pos ? end - in->pos : 0) / p->rate);
+		snprintf(total, sizeof(total), "%.1f",
+			 (double)(p->total > in->pos ? p->total - in->pos : 0) / p->rate);
+	}
+	snprintf(buf, size,
+		 "%s step=%s name=%s side=%s rep=%s remaining=%s session_remaining=%s "
+		 "phase=%s routine=%s audio=%s buttons=%s",
+		 session_state_name(in->state), step, name, side, rep, rem, total, phase, routine,
+		 in->audio ? in->audio : "-", in->buttons ? in->buttons : "-");
+	return buf;
+}
+
+char *status_summary(const struct status_input *in, char *buf, size_t size)
+{
+	const struct plan_phase *ph;
+	const char *paused = in->state == SESSION_PAUSED ? " (paused)" : "";
+
+	if (!in_session(in)) {
+		snprintf(buf, size, "%s", in->state == SESSION_FINISHED ? "Finished" : "Idle");
+		return buf;
+	}
+	ph = &in->plan->phases[plan_phase_at(in->plan, in->pos)];
+	snprintf(buf, size, "Step %u/%zu: %s%s%s%s", ph->step + 1, in->routine->nsteps,
+		 in->routine->steps[ph->step].name, ph->side ? ", " : "",
+		 ph->side ? side_name(ph->side) : "", ph->side ? " side" : "");
+	snprintf(buf + strlen(buf), size - strlen(buf), "%s", paused);
+	return buf;
+}

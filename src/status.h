@@ -1,0 +1,29 @@
+/* The session's position in words: the line `coachctl status` prints and the
+ * text systemd shows.  Pure: plan, routine and a snapshot in, text out. */
+#ifndef COACH_STATUS_H
+#define COACH_STATUS_H
+
+#include <stddef.h>
+
+#include "plan.h"
+#include "routine.h"
+#include "session.h"
+
+struct status_input {
+	const struct plan *plan;        /* NULL while nothing is loaded */
+	const struct routine *routine;
+	enum session_state state;
+	uint64_t pos;
+	const char *audio;              /* "ok", "lost" */
+	const char *buttons;            /* "ok", "unavailable", "off" */
+};
+
+/* "running step=3/12 name="Hip flexor stretch" side=left rep=- remaining=17.4
+ * session_remaining=612.0 phase=hold routine="..." audio=ok buttons=off"; fields that do
+ * not apply are "-".  Returns BUF. */
+char *status_line(const struct status_input *in, char *buf, size_t size);
+
+/* "Step 3/12: Hip flexor stretch, left side" or "Idle", for systemd. */
+char *status_summary(const struct status_input *in, char *buf, size_t size);
+
+#endif
