@@ -242,7 +242,7 @@ static void on_loaded(void *ctx, struct bundle *b, const struct diag *err)
 	d->pending = b;
 	install_pending(d);
 	if (d->pending)
-		log_info("routine reloaded; it takes over when this session ends");
+		log_info("routine reloaded; it takes over when the coach is idle");
 	if (!d->ready_sent) {
 		d->ready_sent = true;
 		notify_send("READY=1");
@@ -270,6 +270,7 @@ static void say_error(struct daemon *d, const struct diag *err)
 	if (!d->bundle || line == 0)
 		return;
 	voice_say(&d->bundle->voice, PHRASE_FILE_ERROR, NULL, line, 0, text, sizeof(text));
+	log_info("saying when idle: \"%s\"", text);
 	loader_say(d->loader, text);
 }
 

@@ -32,8 +32,9 @@ struct command {
 };
 
 struct player {
-	struct player_config cfg;
-	char device[128];
+	struct player_config cfg;   /* cfg.device points at want_device */
+	char want_device[128];      /* the configured name: ours, as the config may be reloaded */
+	char device[128];           /* the device opened last */
 	PaStream *stream;
 	int channels;
 	bool pa_ready;
@@ -307,6 +308,8 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 		return NULL;
 	}
 	p->cfg = *cfg;
+	snprintf(p->want_device, sizeof(p->want_device), "%s", cfg->device ? cfg->device : "default");
+	p->cfg.device = p->want_device;
 	e = initialize(p);
 	if (e != paNoError) {
 		/* Not fatal: the daemon keeps its socket and buttons and retries. */

@@ -20,7 +20,7 @@
 struct player;
 
 struct player_config {
-	const char *device;     /* "default" or part of a PortAudio device name */
+	const char *device;     /* "default" or part of a PortAudio device name (copied) */
 	unsigned rate;          /* frames per second; the bundle must match */
 	unsigned latency_ms;    /* suggested output latency */
 	float volume;           /* 0..1 */
