@@ -16,7 +16,7 @@ static const struct command {
 	const char *help;
 } commands[CONTROL_CMD_MAX] = {
 	[CONTROL_STATUS] = { "status", NULL, "status", "show what the coach is doing" },
-	[CONTROL_PLAY] = { "play", NULL, "play", "start the session (or resume it)" },
+	[CONTROL_PLAY] = { "play", NULL, "play", "start, pause or resume (like the Play button)" },
 	[CONTROL_PAUSE] = { "pause", NULL, "pause", "pause the session" },
 	[CONTROL_RESUME] = { "resume", NULL, "resume", "resume a paused session" },
 	[CONTROL_NEXT] = { "next", NULL, "next", "skip to the next step" },
