@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The schedule through the real timer: an entry for the coming minute starts
+# the session by itself, and the daemon sleeps until then.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+SOCK=$E2E_TMP/coach.sock
+LOG=$E2E_TMP/coachd.log
+ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
+
+pulse_start || e2e_finish
+# The next whole minute, local time (at most 60 s away).
+at=$(date -d '+1 minute' +%H:%M)
+cat >"$E2E_TMP/coach.yaml" <<YAML
+routine: $E2E_ROOT/tests/routines/e2e-short.yaml
+schedule:
+  - days: daily
+    time: "$at"
+    action: start
+YAML
+"$BUILD/coachd" -c "$E2E_TMP/coach.yaml" -s "$SOCK" -v >"$LOG" 2>&1 &
+COACHD=$!
+at_exit "kill $COACHD 2>/dev/null; wait $COACHD 2>/dev/null"
+wait_for "ctl status 2>/dev/null | grep -q '^idle .*End to end'" 20 && pass ready || fail ready "$(ctl status 2>&1)"
+grep -q "schedule: next start at" "$LOG" && pass armed || fail armed "no 'next start' in the log"
+
+# Idle until the minute: sample the daemon's CPU time; it should not grow.
+ticks() { awk '{ print $14 + $15 }' "/proc/$COACHD/stat"; }
+before=$(ticks)
+if wait_for "ctl status 2>/dev/null | grep -q '^running'" 75; then
+	pass schedule-started
+else
+	fail schedule-started "$(ctl status 2>&1)"
+fi
+grep -q "schedule: starting the session" "$LOG" && pass schedule-logged || fail schedule-logged "no log line"
+started=$(date +%H:%M)
+[ "$started" = "$at" ] && pass on-time || fail on-time "started at $started for $at"
+after=$(ticks)
+echo "CPU ticks while waiting for the schedule: $((after - before))"
+ctl stop >/dev/null
+e2e_finish
