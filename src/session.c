@@ -141,9 +141,11 @@ bool session_control(struct session *s, enum session_control c, struct session_a
 			resume(s, out);
 		} else if (p->phases[plan_phase_at(p, s->pos)].kind == PHASE_WAIT) {
 			/* Play while "press play when ready" is spoken: ready now. */
+			const struct plan_phase *w = &p->phases[plan_phase_at(p, s->pos)];
+
 			push(out, SESSION_ACT_FADE, 0, 0);
 			s->hold = 0;
-			seek(s, s->wait_end);
+			seek(s, w->start + w->length);
 		} else {
 			pause(s, out);
 		}

@@ -151,6 +151,27 @@ static void play_during_wait_prompt_means_ready(void **state)
 	assert_true(h.ev[h.n - 1].fade);
 }
 
+static void play_during_wait_prompt_when_waits_are_skipped(void **state)
+{
+	static struct heard h;
+	struct session s;
+	int w = fx_find_phase(&plan, PHASE_WAIT, 0);
+
+	(void)state;
+	/* Render mode: waits do not pause, but Play during the prompt must still
+	 * move to the prompt's end, not past the end of time. */
+	h = (struct heard){ 0 };
+	session_init(&s, &plan, true);
+	control(&s, &h, SESSION_PLAY);
+	run(&s, &h, plan.phases[w].start + 10, 64);
+	control(&s, &h, SESSION_PLAY);
+	assert_int_equal(s.state, SESSION_RUNNING);
+	assert_int_equal(s.pos, plan.phases[w].start + plan.phases[w].length);
+	run(&s, &h, plan.total, 4096);
+	assert_int_equal(s.state, SESSION_FINISHED);
+	assert_int_equal(s.pos, plan.total);
+}
+
 static void pause_keeps_hold_time_to_the_frame(void **state)
 {
 	static struct heard h;
@@ -356,6 +377,7 @@ int main(void)
 		cmocka_unit_test(plays_every_cue_at_its_frame),
 		cmocka_unit_test(wait_step_pauses_until_play),
 		cmocka_unit_test(play_during_wait_prompt_means_ready),
+		cmocka_unit_test(play_during_wait_prompt_when_waits_are_skipped),
 		cmocka_unit_test(pause_keeps_hold_time_to_the_frame),
 		cmocka_unit_test(pause_mid_sentence_says_it_again),
 		cmocka_unit_test(next_skips_side_then_step),
