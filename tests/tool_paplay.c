@@ -281,9 +281,10 @@ static int play(const struct options *o, struct clip *c, int rate)
 		goto done;
 	}
 	/* After paComplete the stream turns inactive once the callback's last
-	 * buffer has been handed over; Pa_StopStream then waits until what the
-	 * device holds has been played.  Bound the wait to the clip's length
-	 * plus a generous margin. */
+	 * buffer has been handed over.  (PortAudio documents that Pa_StopStream
+	 * then plays out what the device holds; through the pulse plugin it
+	 * does not, hence the trailing silence.)  Bound the wait to the clip's
+	 * length plus a generous margin. */
 	for (double limit = t0 + 1000.0 * (double)c->total / rate + 5000.0;;) {
 		e = Pa_IsStreamActive(stream);
 		if (e < 0) {

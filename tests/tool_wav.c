@@ -7,9 +7,13 @@
  *       -200 dBFS).
  *   tool_wav onsets REC.wav TONE.wav [MIN_SCORE]
  *       One line "TIME_S SCORE" per occurrence of TONE in REC: TIME_S is where
- *       frame 0 of TONE.wav lies in REC (frame-accurate), SCORE the normalized
- *       cross-correlation there (1.0 = identical up to gain).  MIN_SCORE
- *       defaults to 0.9.  See find_onsets() for the method and its limits.
+ *       frame 0 of TONE.wav lies in REC, SCORE the normalized cross-correlation
+ *       of the tone's first 20 ms there (1.0 = identical up to gain).
+ *       MIN_SCORE defaults to 0.9.  A TONE at another rate is resampled
+ *       (linearly) to REC's.  Frame-accurate for a tone that starts over
+ *       quiet; over other sound, a score drops (0.7 over sound as loud as the
+ *       tone) and the position of a steady tone may be off by whole periods.
+ *       Occurrences less than 20 ms apart count as one.  See find_onsets().
  *   tool_wav gaps REC.wav MIN_MS [THRESH_DBFS]
  *       One line "START_S LENGTH_S" per stretch of at least MIN_MS in which no
  *       sample reaches THRESH_DBFS (default -60), including stretches at the
@@ -24,7 +28,7 @@
  *       fade-out, RATE default 48000.  For harness tests that need a sound
  *       file without sox.
  *
- * Channels are averaged to mono before onsets, gaps and first-sound.
+ * Channels are averaged to mono for all but info.
  * Exit status: 0 done, 1 unreadable input or nothing found where a result is
  * required, 2 bad usage.  Deterministic: same input, same output.
  */
@@ -34,10 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEMPLATE_MS 20.0 /* how much of the tone is matched */
-#define PREROLL_MS 10.0 /* compared with the template's window */
-#define RISE 1.5         /* power rise that makes a candidate onset */
-#define FLOOR_DBFS -200.0
+#define TEMPLATE_MS 20.0  /* how much of the tone is matched */
+#define PREROLL_MS 10.0   /* the stretch before it, compared with it */
+#define RISE 1.5          /* power rise that makes a candidate onset */
+#define FLOOR_DBFS -200.0 /* what digital silence reads */
 
 struct audio {
 	float *mono;      /* channels averaged */

@@ -25,13 +25,18 @@
 #                                 (status 0) or TIMEOUT_S (may be fractional)
 #                                 passes (status 1)
 #   now_ms                        prints the wall clock in ms
+#   is_alive PID                  the process runs (unlike `kill -0`, false for
+#                                 a zombie: a child that exited, not yet waited)
 #   procs_using DIR               "PID NAME" of live processes whose environment
 #                                 mentions DIR (e.g. "$PULSE_DIR": what we started)
 #   pulse_start                   starts the private server (see below); on
 #                                 failure prints FAIL: pulse_start and returns 1
-#   pulse_stop                    stops it and removes its directories
+#   pulse_stop                    stops it (and anything else still running
+#                                 with its environment), removes its directories
 #   pulse_restart [DOWN_S]        stops the server, waits DOWN_S (default 0),
-#                                 starts it again on the same socket
+#                                 starts it again on the same socket; may run
+#                                 in the background (pulse_restart 3 &)
+#   pulse_pid                     prints the running server's PID
 #   record_start FILE             records coach_test.monitor to FILE (48 kHz mono
 #                                 s16 WAV); returns once audio is flowing
 #   record_stop                   stops the recording, the WAV header finalized
@@ -39,7 +44,9 @@
 #
 # Variables set: E2E_DIR (this folder), E2E_ROOT (the checkout), BUILD (from the
 # environment, default build, made absolute), E2E_TMP (a scratch directory removed
-# at exit), PULSE_PID, PULSE_START_MS (how long the last start took), REC_PID.
+# at exit), PULSE_DIR (the server's private directories), PULSE_START_MS (how
+# long the last start took, in this shell), REC_PID, REC_FILE, PULSE_SINK
+# (coach_test).  REC_LATENCY_MS (default 5) may be set before sourcing.
 # After pulse_start the environment (HOME, XDG_RUNTIME_DIR, PULSE_SERVER,
 # PULSE_CLIENTCONFIG) points every child process at the private server.
 
@@ -61,7 +68,10 @@ REC_FILE=
 _E2E_SAVED_ENV=
 PULSE_SINK=coach_test
 PULSE_RATE=48000
-REC_LATENCY_MS=${REC_LATENCY_MS:-20}
+# parec's latency.  The sink renders in blocks of the smallest latency any
+# client asks for, and a new stream's first frame lands on a block boundary:
+# with 20 ms, stream starts scatter over +-17 ms, with 5 ms over +-4 ms.
+REC_LATENCY_MS=${REC_LATENCY_MS:-5}
 
 # --- results ---------------------------------------------------------------
 
@@ -136,9 +146,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# Succeeds if PID is a live process (not a zombie waiting to be reaped: a
+# Succeeds if PID is a live process, not a zombie waiting to be reaped (a
 # child that exited still answers `kill -0` until the shell waits for it).
-_alive() {
+is_alive() {
 	local stat
 	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
 	stat=${stat##*) }
@@ -151,7 +161,7 @@ _stop_pid() {  # _stop_pid PID SIG TIMEOUT_S
 	local pid=$1 rc=0
 	[ -n "$pid" ] || return 0
 	kill -"$2" "$pid" 2>/dev/null || true
-	if ! wait_for "! _alive $pid" "$3"; then
+	if ! wait_for "! is_alive $pid" "$3"; then
 		echo "lib.sh: pid $pid ignored SIG$2 for $3 s; killing it" >&2
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
@@ -163,12 +173,15 @@ _stop_pid() {  # _stop_pid PID SIG TIMEOUT_S
 # the PULSE_DIR that pulse_start exported to every child it started.  Needs
 # only /proc and grep (procps is not on a minimal Debian).
 procs_using() {  # procs_using DIR
-	local f pid
+	local f pid name files
+	# The list is made here, before grep starts: expanded in grep's own
+	# process, it would include grep, which has DIR in its environment.
+	files=(/proc/[0-9]*/environ)
 	while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/environ}
-		_alive "$pid" && echo "$pid $(cat "/proc/$pid/comm" 2>/dev/null)"
-	done < <(grep -laF -- "$1" /proc/[0-9]*/environ 2>/dev/null)
+		name=$(cat "/proc/$pid/comm" 2>/dev/null) && is_alive "$pid" && echo "$pid $name"
+	done < <(grep -laF -- "$1" "${files[@]}" 2>/dev/null)
 	return 0
 }
 
@@ -200,12 +213,18 @@ _pulse_server_up() {
 		-L module-native-protocol-unix \
 		</dev/null >>"$log" 2>&1 &
 	PULSE_PID=$!
-	if ! wait_for "pactl info >/dev/null 2>&1 || ! _alive $PULSE_PID" 10 ||
+	# The file, not the variable, is the truth: pulse_restart may run in a
+	# background subshell (`pulse_restart 3 &`), whose variables die with it.
+	echo "$PULSE_PID" >"$PULSE_DIR/server.pid"
+	if ! wait_for "pactl info >/dev/null 2>&1 || ! is_alive $PULSE_PID" 10 ||
 		! pactl info >/dev/null 2>&1; then
-		echo "lib.sh: PulseAudio did not answer within 10 s; its log:" >&2
+		if is_alive "$PULSE_PID"; then
+			echo "lib.sh: PulseAudio did not answer within 10 s; its log:" >&2
+		else
+			echo "lib.sh: PulseAudio exited at start-up; its log:" >&2
+		fi
 		sed 's/^/  /' "$log" >&2
-		_stop_pid "$PULSE_PID" TERM 2
-		PULSE_PID=
+		_pulse_server_down
 		return 1
 	fi
 	# shellcheck disable=SC2034  # read by the scripts
@@ -214,20 +233,32 @@ _pulse_server_up() {
 }
 
 _pulse_server_down() {
-	[ -n "$PULSE_PID" ] || return 0
-	_stop_pid "$PULSE_PID" TERM 5
+	local pid
+	pid=$(pulse_pid)
+	[ -n "$pid" ] && _stop_pid "$pid" TERM 5
+	rm -f "$PULSE_DIR/server.pid"
 	PULSE_PID=
 	return 0
 }
 
+# Prints the server's PID (empty if none): after a background pulse_restart,
+# $PULSE_PID in the caller is stale, this is not.
+pulse_pid() {
+	[ -n "$PULSE_DIR" ] && cat "$PULSE_DIR/server.pid" 2>/dev/null
+	return 0
+}
+
 pulse_start() {
-	local why=
+	local why='' tmp=${TMPDIR:-/tmp}
+	[ -z "$PULSE_DIR" ] || pulse_stop
 	if ! command -v pulseaudio >/dev/null || ! command -v pactl >/dev/null ||
 		! command -v parec >/dev/null; then
 		fail pulse_start "pulseaudio, pactl or parec missing: make deps (pulseaudio pulseaudio-utils)"
 		return 1
 	fi
-	PULSE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/coach-pulse.XXXXXX") || {
+	# The socket path ($PULSE_DIR/run/pulse/native) must fit in sun_path (108).
+	[ ${#tmp} -le 60 ] || tmp=/tmp
+	PULSE_DIR=$(mktemp -d "$tmp/coach-pulse.XXXXXX") || {
 		fail pulse_start "mktemp"
 		return 1
 	}
@@ -259,9 +290,18 @@ pulse_start() {
 }
 
 pulse_stop() {
+	local pid name
 	[ -n "$PULSE_DIR" ] || return 0
 	record_stop >/dev/null 2>&1
 	_pulse_server_down
+	# Whatever still carries our private directories in its environment was
+	# started by this script after pulse_start and not stopped (a coachd the
+	# test forgot, a server started by a restart in a killed subshell): say so
+	# and stop it, so that nothing outlives the test.
+	while read -r pid name; do
+		echo "lib.sh: $name (pid $pid) still running at pulse_stop; stopping it" >&2
+		_stop_pid "$pid" TERM 2
+	done < <(procs_using "$PULSE_DIR")
 	rm -rf "$PULSE_DIR"
 	PULSE_DIR=
 	# Back to the environment the script started with.
@@ -271,6 +311,8 @@ pulse_stop() {
 	return 0
 }
 
+# May run in the background (`pulse_restart 3 & ...; wait $!`) while the test
+# watches the daemon lose and regain its audio.
 pulse_restart() {
 	local down=${1:-0}
 	[ -n "$PULSE_DIR" ] || {
@@ -287,22 +329,23 @@ pulse_restart() {
 record_start() {
 	local file=$1
 	[ -z "$REC_PID" ] || record_stop
-	[ -n "$PULSE_PID" ] || {
+	is_alive "$(pulse_pid)" || {
 		echo "lib.sh: record_start without a running server" >&2
 		return 1
 	}
 	# shellcheck disable=SC2034  # read by the scripts
 	REC_FILE=$file
 	rm -f "$file"
-	# Small latency so the data reaches the file promptly (the record default
-	# is about 2 s buffered in the server, lost when parec is stopped).
+	# --latency-msec: see REC_LATENCY_MS.  On SIGINT parec writes out what it
+	# has and closes the file (libsndfile finalizes the header): checked by
+	# harness.sh.
 	parec -d "$PULSE_SINK.monitor" --rate="$PULSE_RATE" --channels=1 --format=s16le \
 		--latency-msec="$REC_LATENCY_MS" --file-format=wav "$file" </dev/null \
 		2>>"$E2E_TMP/parec.log" &
 	REC_PID=$!
 	# Audio is flowing once the file holds more than its header.
-	if ! wait_for "[ \"\$(stat -c %s '$file' 2>/dev/null || echo 0)\" -gt 1024 ] || ! _alive $REC_PID" 5 ||
-		! _alive "$REC_PID"; then
+	if ! wait_for "[ \"\$(stat -c %s '$file' 2>/dev/null || echo 0)\" -gt 1024 ] || ! is_alive $REC_PID" 5 ||
+		! is_alive "$REC_PID"; then
 		echo "lib.sh: parec did not start recording; its log:" >&2
 		sed 's/^/  /' "$E2E_TMP/parec.log" >&2
 		_stop_pid "$REC_PID" INT 2
