@@ -44,6 +44,7 @@ struct player {
 	unsigned attempts;
 	uint64_t retry_at_ms;
 	uint64_t seen_callbacks, seen_at_ms;
+	uint64_t quiet_since_ms;  /* when nothing was left to play; 0 while playing */
 	const struct bundle *bundle;
 	struct engine engine;
 
@@ -459,12 +460,21 @@ int player_tick(struct player *p)
 		return RETRY_MS / 4;
 	}
 	player_status(p, &st);
-	if (st.state != SESSION_RUNNING && !st.sounding &&
-	    atomic_load(&p->head) == atomic_load(&p->tail)) {
-		/* Nothing to play: stop the stream so that idle means no wakeups. */
-		Pa_StopStream(p->stream);
-		p->active = false;
-		return -1;
+	if (st.state == SESSION_RUNNING || st.sounding ||
+	    atomic_load(&p->head) != atomic_load(&p->tail)) {
+		p->quiet_since_ms = 0;
+		return TICK_MS;
 	}
-	return TICK_MS;
+	/* Nothing left to play.  Stopping drops what is still buffered (the
+	 * pulse path does not drain), so wait out the latency first: the last
+	 * of the finish chime or of "Stopped." must be heard. */
+	if (!p->quiet_since_ms)
+		p->quiet_since_ms = now;
+	if (now - p->quiet_since_ms < p->cfg.latency_ms + TICK_MS)
+		return TICK_MS;
+	/* Stop the stream so that idle means no wakeups. */
+	Pa_StopStream(p->stream);
+	p->active = false;
+	p->quiet_since_ms = 0;
+	return -1;
 }
