@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "buttons.h"
 #include "config.h"
 #include "ctlsock.h"
 #include "keyboard.h"
@@ -48,6 +49,7 @@ struct daemon {
 	const struct clip *error_clip; /* a spoken error waiting for an idle moment */
 	char summary[256];            /* last STATUS= sent to systemd */
 	const char *buttons;          /* "off", "ok", "unavailable" */
+	struct buttons *btn;          /* NULL when off or unavailable */
 };
 
 static void arm_tick(struct daemon *d, int ms);
@@ -116,7 +118,7 @@ static void snapshot(struct daemon *d, struct player_status *ps, struct status_i
 		.state = ps->state,
 		.pos = ps->pos,
 		.audio = ps->device_ok ? "ok" : "lost",
-		.buttons = d->buttons,
+		.buttons = d->btn && !buttons_available(d->btn) ? "unavailable" : d->buttons,
 	};
 }
 
@@ -193,6 +195,15 @@ static void show_progress(struct daemon *d)
 	keyboard_progress(text);
 }
 
+/* The LED shows the session: off idle, on running, slow blink paused, fast
+ * blink when the audio device is missing. */
+static void show_led(struct daemon *d, const struct player_status *ps)
+{
+	buttons_set_led(d->btn, !ps->device_ok ? LED_ERROR :
+			ps->state == SESSION_RUNNING ? LED_RUNNING :
+			ps->state == SESSION_PAUSED ? LED_PAUSED : LED_IDLE);
+}
+
 /* Housekeeping while the player has something to watch. */
 static void on_tick(void *ctx)
 {
@@ -203,6 +214,7 @@ static void on_tick(void *ctx)
 	d->tick_id = 0;
 	next = player_tick(d->player);
 	player_status(d->player, &ps);
+	show_led(d, &ps);
 	if (is_idle(&ps)) {
 		install_pending(d);
 		if (d->error_clip) {
@@ -380,10 +392,85 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	}
 }
 
+/* Says the current step's cue again, over whatever plays: the hold's timing
+ * does not change.  The clip was synthesized with the plan. */
+static void say_cue_again(struct daemon *d)
+{
+	struct player_status ps;
+	const struct plan *p;
+	const struct step *st;
+	const char *text;
+
+	player_status(d->player, &ps);
+	if (!d->bundle || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED))
+		return;
+	p = &d->bundle->plan;
+	st = &d->bundle->routine.steps[p->phases[plan_phase_at(p, ps.pos)].step];
+	text = st->say ? st->say : NULL;
+	for (size_t i = 0; text && i < p->ntexts; i++) {
+		if (strcmp(p->texts[i], text) == 0 && d->bundle->texts[i]) {
+			player_say(d->player, d->bundle->texts[i]);
+			arm_tick(d, 50);
+			return;
+		}
+	}
+	/* A step without a cue: its name. */
+	player_say(d->player, d->bundle->texts[p->ack.name[st - d->bundle->routine.steps]]);
+	arm_tick(d, 50);
+}
+
+/* What a key or a button asks for. */
+enum action { ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_QUIT, ACT_NONE };
+
+/* Keys, buttons: the same actions, applied where they make sense. */
+static void act(struct daemon *d, enum action a)
+{
+	struct player_status ps;
+	bool in_session;
+
+	player_status(d->player, &ps);
+	in_session = ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED;
+	switch (a) {
+	case ACT_PLAY:
+		if (d->bundle)
+			control(d, SESSION_PLAY);
+		else
+			d->play_when_loaded = true;
+		break;
+	case ACT_NEXT:
+		if (in_session)
+			control(d, SESSION_NEXT);
+		break;
+	case ACT_STOP:
+		if (in_session)
+			control(d, SESSION_STOP);
+		break;
+	case ACT_AGAIN:
+		say_cue_again(d);
+		break;
+	case ACT_QUIT:
+		loop_quit(d->loop);
+		break;
+	case ACT_NONE:
+		break;
+	}
+	show_progress(d);
+}
+
+/* The buttons (gesture table in gesture.h). */
+static void on_gesture(void *ctx, enum gesture g)
+{
+	static const enum action actions[] = {
+		[GESTURE_PLAY_SHORT] = ACT_PLAY, [GESTURE_PLAY_LONG] = ACT_STOP,
+		[GESTURE_NEXT_SHORT] = ACT_NEXT, [GESTURE_NEXT_LONG] = ACT_AGAIN,
+	};
+
+	act(ctx, (unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE);
+}
+
 static void on_key(void *ctx, int fd, uint32_t events)
 {
 	struct daemon *d = ctx;
-	struct player_status ps;
 	char c;
 	ssize_t n = read(fd, &c, 1);
 
@@ -393,29 +480,8 @@ static void on_key(void *ctx, int fd, uint32_t events)
 		loop_remove(d->loop, fd);
 		return;
 	}
-	player_status(d->player, &ps);
-	switch (c) {
-	case ' ': case 'p':
-		if (d->bundle)
-			control(d, SESSION_PLAY);
-		else
-			d->play_when_loaded = true;
-		break;
-	case 'n':
-		if (ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED)
-			control(d, SESSION_NEXT);
-		break;
-	case 's':
-		if (ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED)
-			control(d, SESSION_STOP);
-		break;
-	case 'q':
-		loop_quit(d->loop);
-		break;
-	default:
-		break;
-	}
-	show_progress(d);
+	act(d, c == ' ' || c == 'p' ? ACT_PLAY : c == 'n' ? ACT_NEXT : c == 's' ? ACT_STOP :
+	       c == 'a' ? ACT_AGAIN : c == 'q' ? ACT_QUIT : ACT_NONE);
 }
 
 /* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when
@@ -509,6 +575,18 @@ static int setup(struct daemon *d)
 		return EX_UNAVAILABLE;
 	}
 	log_info("listening on %s", d->socket_path);
+	if (d->config.buttons.enabled) {
+		/* Without buttons the socket, terminal and schedule still work. */
+		if (buttons_open(&d->btn, d->loop, &d->config.buttons, on_gesture, d, &err) < 0) {
+			log_error("%s", err.text);
+			log_warn("buttons: unavailable; coachctl, the terminal and the schedule still work");
+			d->buttons = "unavailable";
+		} else {
+			log_info("buttons: Play on GPIO%d, Next on GPIO%d", d->config.buttons.play,
+				 d->config.buttons.next);
+			d->buttons = "ok";
+		}
+	}
 	pc = (struct player_config){
 		.device = d->config.device, .rate = d->config.rate,
 		.latency_ms = d->config.latency_ms, .volume = d->config.volume / 100.0f,
@@ -544,6 +622,7 @@ static void teardown(struct daemon *d)
 	notify_send("STOPPING=1");
 	if (d->opt->keyboard)
 		keyboard_close();
+	buttons_close(d->btn);
 	player_free(d->player);
 	loader_free(d->loader);   /* after the player: the speech cache holds the clips */
 	free_bundle(d->pending);

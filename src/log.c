@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *log_program = "coach";
 static int log_verbose;
@@ -43,6 +44,9 @@ void log_msg(int prio, const char *fmt, ...)
 	/* One fprintf per line so lines from two threads never interleave. */
 	if (log_journal)
 		fprintf(stderr, "<%d>%s\n", prio, line);
+	else if (strstr(line, ": error: "))
+		/* A located message ("FILE:LINE:COL: error: ...") says its level. */
+		fprintf(stderr, "%s: %s\n", log_program, line);
 	else
 		fprintf(stderr, "%s: %s: %s\n", log_program, label[prio], line);
 }

@@ -1,0 +1,88 @@
+/* Button sources: where press and release edges come from.  Each source is a
+ * backend, a const table of functions found by name in one NULL-terminated
+ * list: "gpiod" (libgpiod 1.6 or 2.x, picked at build time) and "fake" (a FIFO
+ * that tests write lines such as "play press" into).  Backends return errors
+ * and never log; buttons.c, which runs them in the event loop, logs. */
+#ifndef COACH_GPIO_H
+#define COACH_GPIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum gpio_button { GPIO_PLAY, GPIO_NEXT, GPIO_NBUTTONS };
+
+/* One edge: a button went down (PRESSED) or up, at NS nanoseconds of
+ * CLOCK_MONOTONIC.  Logical levels: active-low wiring is already undone. */
+struct gpio_edge {
+	enum gpio_button button;
+	bool pressed;
+	uint64_t ns;
+};
+
+/* What a backend opens: the lines of config_buttons, the chip already told
+ * apart from the "fake:" prefix. */
+struct gpio_config {
+	const char *chip;        /* name, path or label; NULL: the 40-pin header's chip */
+	unsigned line[GPIO_NBUTTONS];  /* line offsets (BCM numbers) of Play and Next */
+	int led;                 /* line offset of the LED, -1 for none */
+	bool active_low;         /* a press pulls the line to ground */
+	bool pull_up;            /* turn on the internal pull-up */
+	unsigned debounce_ms;    /* used by backends that debounce in the kernel */
+};
+
+/* A backend's open source; each backend defines it in its own file. */
+struct gpio_source;
+
+struct gpio_backend {
+	const char *name;
+	bool debounces;          /* the kernel debounces its edges: no software debounce */
+	/* Opens the lines.  Returns 0, or -1 with ERR naming the chip and line. */
+	int (*open)(struct gpio_source **out, const struct gpio_config *cfg, struct diag *err);
+	/* The descriptor to watch for EPOLLIN; it stays the same while open. */
+	int (*fd)(struct gpio_source *s);
+	/* Fills OUT with up to N pending edges without blocking.  Returns how
+	 * many (0: none pending), or -errno (-ENODEV: the device went away). */
+	int (*read)(struct gpio_source *s, struct gpio_edge *out, size_t n);
+	/* Turns the LED on or off (nothing without an LED).  Returns 0 or -errno. */
+	int (*set_led)(struct gpio_source *s, bool on);
+	/* Releases the lines and frees S (NULL is fine). */
+	void (*close)(struct gpio_source *s);
+};
+
+extern const struct gpio_backend gpio_backend_gpiod;
+extern const struct gpio_backend gpio_backend_fake;
+
+/* The backend called NAME, or NULL. */
+const struct gpio_backend *gpio_backend_find(const char *name);
+
+/* The backend for a configured chip: "fake" for "fake:PATH", else "gpiod". */
+const struct gpio_backend *gpio_backend_for_chip(const char *chip);
+
+/* True when LABEL is the label of a Raspberry Pi's 40-pin header chip
+ * ("pinctrl-bcm2835", "pinctrl-bcm2711", "pinctrl-rp1"). */
+bool gpio_is_header_label(const char *label);
+
+/* Calls FN with the path of each /dev/gpiochipN, in number order, until FN
+ * returns non-zero.  Returns what FN returned, 0 when it never did, or
+ * -errno when /dev cannot be read. */
+int gpio_each_chip(int (*fn)(void *ctx, const char *path), void *ctx);
+
+/* Turns a configured chip that is a path, a number ("4") or a name
+ * ("gpiochip4") into the device's path.  Returns 1 with PATH filled, or 0
+ * when CHIP can only be a label. */
+int gpio_chip_path(const char *chip, char *path, size_t size);
+
+/* Fills ERR for a chip that cannot be opened: CHIP as configured (NULL: the
+ * header's chip), ERRNUM a positive errno.  Returns -1. */
+int gpio_chip_error(struct diag *err, const char *chip, int errnum);
+
+/* Fills ERR for LINE of CHIP that cannot be requested: ERRNUM a positive
+ * errno, CONSUMER who holds it (EBUSY), NLINES the chip's size (ERANGE).
+ * Returns -1. */
+int gpio_line_error(struct diag *err, const char *chip, unsigned line, int errnum,
+		    const char *consumer, unsigned nlines);
+
+#endif
