@@ -244,9 +244,11 @@ static int open_stream(struct player *p)
 		return -ENODEV;
 	}
 	si = Pa_GetStreamInfo(p->stream);
+	/* Said once, and again when it changes: the stream opens at every session. */
+	log_msg(strcmp(p->device, info->name) ? LOG_INFO : LOG_DEBUG,
+		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, p->cfg.rate,
+		p->channels, p->channels > 1 ? "s" : "", si ? si->outputLatency * 1000 : 0.0);
 	snprintf(p->device, sizeof(p->device), "%s", info->name);
-	log_info("audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, p->cfg.rate,
-		 p->channels, p->channels > 1 ? "s" : "", si ? si->outputLatency * 1000 : 0.0);
 	p->attempts = 0;
 	return 0;
 }
@@ -472,9 +474,9 @@ int player_tick(struct player *p)
 		p->quiet_since_ms = now;
 	if (now - p->quiet_since_ms < p->cfg.latency_ms + TICK_MS)
 		return TICK_MS;
-	/* Stop the stream so that idle means no wakeups. */
-	Pa_StopStream(p->stream);
-	p->active = false;
+	/* Close the stream: idle means no wakeups, and the device is free for
+	 * anything else on the Pi (an ALSA hw device has one user at a time). */
+	close_stream(p, false);
 	p->quiet_since_ms = 0;
 	return -1;
 }

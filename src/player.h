@@ -2,9 +2,9 @@
  *
  * The main thread sends controls through a lock-free single-producer ring and
  * reads the session's state from a snapshot the callback publishes; the
- * callback allocates nothing, takes no locks and does no I/O.  The stream runs
- * only while there is something to play, so an idle daemon has no audio
- * wakeups.  A lost device pauses the session; player_tick reopens it (PortAudio
+ * callback allocates nothing, takes no locks and does no I/O.  The stream is
+ * open only while there is something to play, so an idle daemon has no audio
+ * wakeups and leaves the device free for others.  A lost device pauses the session; player_tick reopens it (PortAudio
  * has no hotplug: that takes Pa_Terminate and Pa_Initialize) and the session
  * resumes from the same frame. */
 #ifndef COACH_PLAYER_H
