@@ -5,8 +5,9 @@
  * followed by a gap before the next sound, and a phase that follows a hold
  * starts its speech only after the end tone and a gap: this is how the plan
  * "makes room", and why speech never overlaps a tone or other speech.  Inside
- * a hold, the spoken extras (halfway, paced counts) are placed only where they
- * fit between the tones, and left out where they do not. */
+ * a hold, the spoken extras (halfway, form cues, paced counts) are placed only
+ * where they fit between the tones and each other, and left out where they do
+ * not. */
 #include "plan.h"
 
 #include <errno.h>
@@ -206,20 +207,41 @@ static void speech_phase(struct builder *b, unsigned ph, int first, int last, ui
 	end_phase(b, ph, end);
 }
 
-/* Places TEXT inside a hold near frame WANT, within [LO, HI) so that it
- * touches no tone; leaves it out where it does not fit. */
-static void say_inside(struct builder *b, unsigned ph, uint64_t want, uint64_t lo,
-		       uint64_t hi, int text)
-{
-	uint64_t len = text_len(b, text);
+/* Something to say inside a hold, wanted at a frame. */
+struct inside {
+	uint64_t want;
+	int text;
+};
 
-	if (len == 0 || hi < lo || hi - lo < len)
-		return;
-	if (want + len > hi)
-		want = hi - len;
-	if (want < lo)
-		want = lo;
-	add_cue(b, ph, want, (uint32_t)len, text, -1);
+static int inside_order(const void *a, const void *b)
+{
+	const struct inside *x = a, *y = b;
+
+	return x->want < y->want ? -1 : x->want > y->want;
+}
+
+/* Places the N sentences of IN inside a hold, in time order, within [LO, HI)
+ * so that they touch no tone and no other sentence: each starts when wanted
+ * or as soon as the one before it has ended; the last may move earlier to
+ * fit before HI.  One that does not fit is left out. */
+static void say_inside(struct builder *b, unsigned ph, struct inside *in, size_t n,
+		       uint64_t lo, uint64_t hi)
+{
+	uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
+	uint64_t free_from = lo;
+
+	qsort(in, n, sizeof(*in), inside_order);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t len = text_len(b, in[i].text);
+		uint64_t at = in[i].want > free_from ? in[i].want : free_from;
+
+		if (len == 0 || hi < free_from || hi - free_from < len)
+			continue;
+		if (at + len > hi)
+			at = hi - len;
+		add_cue(b, ph, at, (uint32_t)len, in[i].text, -1);
+		free_from = at + len + gap;
+	}
 }
 
 /* One timed hold: start tone, countdown ticks, optional halfway, end tone. */
@@ -248,12 +270,19 @@ static void timed_hold(struct builder *b, unsigned step, enum side side, unsigne
 			first_tick = at;
 		add_cue(b, ph, at, snd[SOUND_TICK], -1, SOUND_TICK);
 	}
-	if (s->halfway) {
+	if (s->halfway || s->ncues) {
+		struct inside in[ROUTINE_MAX_CUES + 1];
 		uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
 		uint64_t hi = first_tick > start + gap ? first_tick - gap : start;
+		size_t n = 0;
 
-		say_inside(b, ph, start + hold / 2, free_from, hi,
-			   intern_phrase(b, PHRASE_HALFWAY, NULL, 0, 0));
+		if (s->halfway)
+			in[n++] = (struct inside){ start + hold / 2,
+						   intern_phrase(b, PHRASE_HALFWAY, NULL, 0, 0) };
+		for (unsigned c = 0; c < s->ncues && n < ROUTINE_MAX_CUES + 1; c++)
+			in[n++] = (struct inside){ start + ms_frames(b, s->cues[c].at_ms),
+						   intern(b, s->cues[c].say) };
+		say_inside(b, ph, in, n, free_from, hi);
 	}
 	add_cue(b, ph, end, snd[SOUND_END], -1, SOUND_END);
 	end_phase(b, ph, end);

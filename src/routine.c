@@ -29,6 +29,9 @@
  *   sides      both | left | right | [left, right] | [right, left] | [left] |
  *              [right]; `both` means [left, right].  No side twice.
  *   wait       wait for Play before starting the step, default false.
+ *   cues       form cues said inside each hold: a mapping from the time into
+ *              the hold to a sentence ("15s: Breathe out."); times within the
+ *              hold, at most ROUTINE_MAX_CUES; only on timed steps.
  *   prepare, switch, halfway   override the routine's defaults for this step.
  *
  * Stored values: rep_rest_ms is 0 unless the step has timed reps; rest_ms is
@@ -44,6 +47,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration.h"
 #include "yamldoc.h"
 
 #define DEFAULT_REST_MS     5000
@@ -67,7 +71,7 @@ static const char *const routine_keys[] = {
 
 static const char *const step_keys[] = {
 	"name", "say", "time", "reps", "pace", "rest", "after", "sides", "wait",
-	"halfway", "prepare", "switch", NULL
+	"halfway", "prepare", "switch", "cues", NULL
 };
 
 /* Routine-level values that steps inherit. */
@@ -203,6 +207,53 @@ static int parse_timing(struct yamldoc *yd, yaml_node_t *map, const struct defau
 	return 0;
 }
 
+/* cues: {15s: Breathe out., 25s: Relax your shoulders.} */
+static int parse_cues(struct yamldoc *yd, yaml_node_t *map, struct step *st, struct diag *err)
+{
+	yaml_node_t *v = yamldoc_get(yd, map, "cues");
+	yaml_node_pair_t *pair;
+	char snip[YAMLDOC_SNIPPET];
+	size_t n;
+
+	if (!v)
+		return 0;
+	if (yamldoc_expect(yd, v, YAML_MAPPING_NODE, "'cues'",
+			   "a mapping of times to sentences, such as 15s: Breathe out.", err))
+		return -1;
+	n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	if (n > ROUTINE_MAX_CUES)
+		return yamldoc_error(yd, v, err, "%zu cues (expected at most %d)", n, ROUTINE_MAX_CUES);
+	if (st->time_ms == 0)
+		return yamldoc_error(yd, v, err, "cues need a timed hold (expected time: on this step)");
+	st->cues = calloc(n ? n : 1, sizeof(*st->cues));
+	if (!st->cues)
+		return yamldoc_error(yd, v, err, "out of memory");
+	for (pair = v->data.mapping.pairs.start; pair < v->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&yd->doc, pair->key);
+		yaml_node_t *t = yaml_document_get_node(&yd->doc, pair->value);
+		const char *ktext = k ? yamldoc_text(k) : NULL;
+		const char *ttext = t ? yamldoc_text(t) : NULL;
+		struct step_cue *c = &st->cues[st->ncues];
+
+		if (!ktext || duration_parse(ktext, &c->at_ms) < 0)
+			return yamldoc_error(yd, k ? k : v, err,
+					     "invalid cue time '%s' (expected a time into the hold such as 15s)",
+					     ktext ? yamldoc_snippet(ktext, snip, sizeof(snip)) : "?");
+		if (c->at_ms >= st->time_ms)
+			return yamldoc_error(yd, k, err, "cue at %s is not inside the %u s hold (expected less than the step's time)",
+					     yamldoc_snippet(ktext, snip, sizeof(snip)), st->time_ms / 1000);
+		if (!ttext || !*ttext || strlen(ttext) > ROUTINE_MAX_TEXT)
+			return yamldoc_error(yd, t ? t : k, err,
+					     "cue at %s needs a sentence of 1 to %d characters",
+					     yamldoc_snippet(ktext, snip, sizeof(snip)), ROUTINE_MAX_TEXT);
+		c->say = strdup(ttext);
+		if (!c->say)
+			return yamldoc_error(yd, t, err, "out of memory");
+		st->ncues++;
+	}
+	return 0;
+}
+
 static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
 		      const struct defaults *d, struct step *st, struct diag *err)
 {
@@ -223,7 +274,8 @@ static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
 	    yamldoc_duration(yd, node, "prepare", 0, ROUTINE_MAX_GAP_MS, d->prepare_ms,
 			     &st->prepare_ms, err) < 0 ||
 	    yamldoc_duration(yd, node, "switch", 0, ROUTINE_MAX_GAP_MS, d->switch_ms,
-			     &st->switch_ms, err) < 0)
+			     &st->switch_ms, err) < 0 ||
+	    parse_cues(yd, node, st, err))
 		return -1;
 	return 0;
 }
@@ -335,6 +387,9 @@ void routine_free(struct routine *r)
 	for (i = 0; r->steps && i < r->nsteps; i++) {
 		free(r->steps[i].name);
 		free(r->steps[i].say);
+		for (unsigned c = 0; c < r->steps[i].ncues; c++)
+			free(r->steps[i].cues[c].say);
+		free(r->steps[i].cues);
 	}
 	free(r->steps);
 	free(r->name);

@@ -18,6 +18,13 @@ enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
 #define ROUTINE_MAX_GAP_MS  (10u * 60 * 1000)  /* rest, prepare, switch: 10 minutes */
 #define ROUTINE_MAX_TEXT    1000               /* characters in a name or cue */
 #define ROUTINE_PACE_MS     4000               /* one paced rep when `time` is absent */
+#define ROUTINE_MAX_CUES    16                 /* timed cues in one step */
+
+/* A sentence said at a time into each hold ("15s: Breathe out."). */
+struct step_cue {
+	uint32_t at_ms;
+	char *say;
+};
 
 struct step {
 	char *name;           /* spoken when the step begins */
@@ -33,6 +40,8 @@ struct step {
 	enum side sides[2];
 	bool wait;            /* hold before the first side until Play is pressed */
 	bool halfway;         /* say "Halfway" in the middle of each hold */
+	struct step_cue *cues;/* form cues inside each hold, by time */
+	unsigned ncues;
 	unsigned line;        /* where the step starts in the file, for messages */
 };
 

@@ -237,6 +237,41 @@ static void halfway_fits_or_is_left_out(void **state)
 	plan_free(&p);
 }
 
+static void form_cues_inside_the_hold(void **state)
+{
+	struct step_cue cues[] = {
+		{ 10000, (char *)"Breathe out." },
+		{ 10100, (char *)"Keep your shoulders down." },  /* would overlap the first */
+		{ 28500, (char *)"Almost there, stay with it." }, /* would run into the ticks */
+	};
+	struct step s[] = { fx_step("Plank", NULL, 30000) };
+	struct plan p;
+	int h, a, b, c;
+	uint64_t first_tick;
+
+	(void)state;
+	s[0].cues = cues;
+	s[0].ncues = 3;
+	s[0].halfway = true;  /* at 15 s, between them */
+	build(&p, s, 1, 3);
+	assert_no_speech_overlap(&p);
+	h = fx_find_phase(&p, PHASE_HOLD, 0);
+	a = fx_find_said(&p, "Breathe out.");
+	b = fx_find_said(&p, "Keep your shoulders down.");
+	c = fx_find_said(&p, "Almost there, stay with it.");
+	assert_true(a >= 0 && b >= 0 && c >= 0);
+	/* The first when asked; the second right after it and its gap. */
+	assert_int_equal(p.cues[a].at, p.phases[h].start + FX_MS(10000));
+	assert_int_equal(p.cues[b].at, p.cues[a].at + p.cues[a].length + FX_MS(PLAN_GAP_AFTER_SPEECH_MS));
+	/* The last moved earlier so it ends a gap before the first tick. */
+	first_tick = p.phases[h].start + FX_MS(27000);
+	assert_int_equal(p.cues[c].at + p.cues[c].length + FX_MS(PLAN_GAP_AFTER_SPEECH_MS), first_tick);
+	assert_int_equal(p.cues[fx_find_said(&p, "Halfway.")].at, p.phases[h].start + FX_MS(15000));
+	/* The hold's length is untouched by what is said inside it. */
+	assert_int_equal(p.phases[h].length, FX_MS(30000));
+	plan_free(&p);
+}
+
 static void wait_step_and_texts_interned_once(void **state)
 {
 	struct step s[] = { fx_step("Foam roll", "Fetch the roller.", 30000),
@@ -321,6 +356,7 @@ int main(void)
 		cmocka_unit_test(paced_reps_are_counted),
 		cmocka_unit_test(rest_makes_room_for_long_speech),
 		cmocka_unit_test(halfway_fits_or_is_left_out),
+		cmocka_unit_test(form_cues_inside_the_hold),
 		cmocka_unit_test(wait_step_and_texts_interned_once),
 		cmocka_unit_test(next_goes_to_side_then_step_then_finish),
 		cmocka_unit_test(lookup_by_frame),

@@ -39,6 +39,21 @@ static const char *parse_error(const char *text)
 	return err.text;
 }
 
+static void reads_form_cues(void **state)
+{
+	struct routine r;
+
+	(void)state;
+	parse_ok("name: R\nsteps:\n  - name: Plank\n    time: 30s\n    cues:\n"
+		 "      15s: Breathe out.\n      25s: Relax your shoulders.\n", &r);
+	assert_int_equal(r.steps[0].ncues, 2);
+	assert_int_equal(r.steps[0].cues[0].at_ms, 15000);
+	assert_string_equal(r.steps[0].cues[0].say, "Breathe out.");
+	assert_int_equal(r.steps[0].cues[1].at_ms, 25000);
+	assert_string_equal(r.steps[0].cues[1].say, "Relax your shoulders.");
+	routine_free(&r);
+}
+
 static void parses_every_field(void **state)
 {
 	struct routine r;
@@ -238,11 +253,19 @@ static void reports_each_mistake_exactly(void **state)
 		{ STEP, "r.yaml:3:5: error: step 'Plank' has neither time nor reps (expected time: 30s or reps: 8)" },
 		{ STEP "    tme: 30s\n", "r.yaml:4:5: error: unknown key 'tme' (did you mean 'time'?)" },
 		{ STEP "    colour: red\n",
-		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch)" },
+		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch, cues)" },
 		{ "name: R\nstep:\n  - {name: a, time: 1s}\n", "r.yaml:2:1: error: unknown key 'step' (did you mean 'steps'?)" },
 		{ STEP "    time: 30 seconds\n",
 		  "r.yaml:4:11: error: invalid duration '30 seconds' for 'time' (expected a duration such as 30s, 1m30s or 500ms)" },
 		{ STEP "    time: 600m\n", "r.yaml:4:11: error: 'time' is too long: 600m (expected at most 30m)" },
+		{ STEP "    time: 20s\n    cues: Breathe out.\n",
+		  "r.yaml:5:11: error: 'cues' is a string (expected a mapping of times to sentences, such as 15s: Breathe out.)" },
+		{ STEP "    time: 20s\n    cues:\n      soon: Breathe out.\n",
+		  "r.yaml:6:7: error: invalid cue time 'soon' (expected a time into the hold such as 15s)" },
+		{ STEP "    time: 20s\n    cues:\n      25s: Breathe out.\n",
+		  "r.yaml:6:7: error: cue at 25s is not inside the 20 s hold (expected less than the step's time)" },
+		{ STEP "    reps: 5\n    cues:\n      2s: Breathe out.\n",
+		  "r.yaml:6:7: error: cues need a timed hold (expected time: on this step)" },
 		{ STEP "    time: 30m1s\n", "r.yaml:4:11: error: 'time' is too long: 30m1s (expected at most 30m)" },
 		{ STEP "    time: 500ms\n", "r.yaml:4:11: error: 'time' is too short: 500ms (expected at least 1s)" },
 		{ STEP "    time: [30s]\n",
@@ -502,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_every_field),
+		cmocka_unit_test(reads_form_cues),
 		cmocka_unit_test(applies_defaults),
 		cmocka_unit_test(rest_means_between_reps_only_for_timed_reps),
 		cmocka_unit_test(reads_every_way_of_giving_sides),
