@@ -34,6 +34,16 @@ static int make_reminder(struct bundle *b, struct speech *speech, unsigned rate)
 	return 0;
 }
 
+/* Scales the tones to PERCENT of their level (0 or 100: as they are). */
+static void scale_tones(struct clip sounds[SOUND_MAX], unsigned percent)
+{
+	if (percent == 0 || percent >= 100)
+		return;
+	for (int s = 0; s < SOUND_MAX; s++)
+		for (uint32_t i = 0; i < sounds[s].frames; i++)
+			sounds[s].pcm[i] = (int16_t)(sounds[s].pcm[i] * (int)percent / 100);
+}
+
 int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *err)
 {
 	char path[4096];
@@ -69,6 +79,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		diag_set(err, f->sounds_dir, 0, 0, "out of memory loading sounds");
 		goto err_free;
 	}
+	scale_tones(b->sounds, f->tone_percent);
 	src.ctx = *speech;
 	for (int i = 0; i < SOUND_MAX; i++)
 		src.sound_frames[i] = b->sounds[i].frames;

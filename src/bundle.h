@@ -27,6 +27,7 @@ struct bundle_files {
 	const char *voices_dir;     /* where <name>.yaml voice profiles are */
 	const char *sounds_dir;     /* where the tones are */
 	const char *voice;          /* profile used when the routine names none */
+	unsigned tone_percent;      /* the tones' loudness, 1..100; 0 means 100 */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).

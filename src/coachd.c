@@ -25,6 +25,8 @@ struct options {
 	const char *render;
 	unsigned rate;
 	int check, plan, verbose, keyboard, play;
+	float volume;          /* the config's, so a render sounds as a live session */
+	unsigned gentle_ms;
 };
 
 static void usage(FILE *out)
@@ -149,7 +151,8 @@ static int plan_or_render(const struct options *o, const struct bundle_files *f)
 		struct engine e;
 		int64_t frames;
 
-		engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
+		engine_init(&e, &b.plan, b.texts, b.sounds, o->volume, true);
+		engine_set_gentle(&e, o->gentle_ms);
 		frames = render_wav(&e, o->render, NULL, 0, b.plan.total, &err);
 		if (frames < 0) {
 			fprintf(stderr, "%s\n", err.text);
@@ -192,13 +195,15 @@ int main(int argc, char **argv)
 	}
 	if (!o.rate)
 		o.rate = cfg.rate;
+	o.volume = cfg.volume / 100.0f;
+	o.gentle_ms = cfg.gentle_ms;
 	if (o.routine)
 		snprintf(routine, sizeof(routine), "%s", o.routine);
 	else
 		paths_routine(&p, cfg.routine, routine, sizeof(routine));
 	f = (struct bundle_files){
 		.routine = routine, .voices_dir = p.voices, .sounds_dir = p.sounds,
-		.voice = cfg.voice,
+		.voice = cfg.voice, .tone_percent = cfg.tones,
 	};
 	rc = o.check ? check(&f, &p, config) : plan_or_render(&o, &f);
 	config_free(&cfg);

@@ -18,6 +18,8 @@ void config_defaults(struct config *c)
 		.rate = 48000,
 		.latency_ms = 40,
 		.volume = 80,
+		.tones = 100,
+		.gentle_ms = 6000,
 		.buttons = {
 			.enabled = true, .play = 17, .next = 27, .led = -1, .active_low = true,
 			.pull_up = true, .debounce_ms = 30, .long_press_ms = 1000,
@@ -37,19 +39,67 @@ static int default_strings(struct config *c)
 	return c->routine && c->voice && c->device ? 0 : -1;
 }
 
+static int parse_time(struct yamldoc *yd, yaml_node_t *node, unsigned *hour, unsigned *minute,
+		      struct diag *err);
+
+/* quiet: {from: "21:00", to: "07:00", volume: 40} */
+static int parse_quiet(struct yamldoc *yd, yaml_node_t *map, struct config *c, struct diag *err)
+{
+	static const char *const keys[] = { "from", "to", "volume", NULL };
+	unsigned h, m;
+
+	if (yamldoc_expect(yd, map, YAML_MAPPING_NODE, "'quiet'",
+			   "a mapping with from, to and volume", err) < 0 ||
+	    yamldoc_check_keys(yd, map, keys, err) < 0 ||
+	    yamldoc_require(yd, map, "from", "a time such as \"21:00\"", err) < 0 ||
+	    yamldoc_require(yd, map, "to", "a time such as \"07:00\"", err) < 0 ||
+	    yamldoc_uint(yd, map, "volume", 0, 100, 40, &c->quiet_volume, err) < 0)
+		return -1;
+	if (parse_time(yd, yamldoc_get(yd, map, "from"), &h, &m, err) < 0)
+		return -1;
+	c->quiet_from = h * 60 + m;
+	if (parse_time(yd, yamldoc_get(yd, map, "to"), &h, &m, err) < 0)
+		return -1;
+	c->quiet_to = h * 60 + m;
+	c->quiet = true;
+	return 0;
+}
+
 static int parse_audio(struct yamldoc *yd, yaml_node_t *map, struct config *c, struct diag *err)
 {
-	static const char *const keys[] = { "device", "rate", "latency", "volume", NULL };
+	static const char *const keys[] = { "device", "rate", "latency", "volume", "tones",
+					    "gentle", "quiet", NULL };
+	yaml_node_t *quiet;
 
 	if (yamldoc_expect(yd, map, YAML_MAPPING_NODE, "'audio'",
-			   "a mapping with device, rate, latency, volume", err) < 0 ||
+			   "a mapping with device, rate, latency, volume, tones, gentle, quiet", err) < 0 ||
 	    yamldoc_check_keys(yd, map, keys, err) < 0 ||
 	    yamldoc_string(yd, map, "device", 200, &c->device, err) < 0 ||
 	    yamldoc_uint(yd, map, "rate", 8000, 192000, 48000, &c->rate, err) < 0 ||
 	    yamldoc_duration(yd, map, "latency", 5, 500, 40, &c->latency_ms, err) < 0 ||
-	    yamldoc_uint(yd, map, "volume", 0, 100, 80, &c->volume, err) < 0)
+	    yamldoc_uint(yd, map, "volume", 0, 100, 80, &c->volume, err) < 0 ||
+	    yamldoc_uint(yd, map, "tones", 1, 100, 100, &c->tones, err) < 0 ||
+	    yamldoc_duration(yd, map, "gentle", 0, 60000, 6000, &c->gentle_ms, err) < 0)
+		return -1;
+	quiet = yamldoc_get(yd, map, "quiet");
+	if (quiet && !yamldoc_is_null(quiet) && parse_quiet(yd, quiet, c, err) < 0)
 		return -1;
 	return 0;
+}
+
+unsigned config_volume_at(const struct config *c, unsigned hour, unsigned minute)
+{
+	unsigned now = hour * 60 + minute;
+	bool inside;
+
+	if (!c->quiet)
+		return c->volume;
+	/* "21:00 to 07:00" wraps past midnight. */
+	if (c->quiet_from <= c->quiet_to)
+		inside = now >= c->quiet_from && now < c->quiet_to;
+	else
+		inside = now >= c->quiet_from || now < c->quiet_to;
+	return inside ? c->quiet_volume : c->volume;
 }
 
 /* A GPIO line: a number, or "none" where NONE_OK. */

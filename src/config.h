@@ -30,10 +30,19 @@ struct config {
 	unsigned rate;           /* output sample rate, 8000..192000 (default 48000) */
 	unsigned latency_ms;     /* output latency, 5..500 (default 40) */
 	unsigned volume;         /* percent, 0..100 (default 80) */
+	unsigned tones;          /* the tones' loudness, 1..100 percent of their own level (default 100) */
+	unsigned gentle_ms;      /* each session starts quieter and rises over this (default 6s; 0 off) */
+	bool quiet;              /* quiet hours set */
+	unsigned quiet_from, quiet_to;  /* minutes after local midnight; may wrap past midnight */
+	unsigned quiet_volume;   /* percent during quiet hours */
 	struct config_buttons buttons;
 	struct schedule_entry *schedule;
 	size_t nschedule;
 };
+
+/* The volume (percent) for a session starting at local time HOUR:MINUTE: the
+ * quiet-hours volume inside them, else the volume. */
+unsigned config_volume_at(const struct config *c, unsigned hour, unsigned minute);
 
 /* Fills C with the defaults (what an empty file gives). */
 void config_defaults(struct config *c);

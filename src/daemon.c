@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -76,6 +77,7 @@ static struct bundle_files files(const struct daemon *d)
 		.voices_dir = d->opt->paths->voices,
 		.sounds_dir = d->opt->paths->sounds,
 		.voice = d->config.voice,
+		.tone_percent = d->config.tones,
 	};
 }
 
@@ -127,9 +129,26 @@ static bool is_idle(const struct player_status *ps)
 	return (ps->state == SESSION_IDLE || ps->state == SESSION_FINISHED) && !ps->sounding;
 }
 
+/* The volume for a session starting now: quiet hours, or the usual one. */
+static void set_volume_for_now(struct daemon *d)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	player_set_volume(d->player, config_volume_at(&d->config, (unsigned)tm.tm_hour,
+						      (unsigned)tm.tm_min) / 100.0f);
+}
+
 static void control(struct daemon *d, enum session_control c)
 {
-	int rc = player_control(d->player, c);
+	struct player_status ps;
+	int rc;
+
+	player_status(d->player, &ps);
+	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED))
+		set_volume_for_now(d);
+	rc = player_control(d->player, c);
 
 	if (rc == -ENODEV)
 		log_warn("audio: no device; the session waits for it");
@@ -521,6 +540,7 @@ static void on_schedule(void *ctx, int fd, uint32_t events)
 			control(d, SESSION_PLAY);
 		} else if (is_idle(&ps)) {
 			log_info("schedule: reminder");
+			set_volume_for_now(d);
 			player_say(d->player, &d->bundle->reminder);
 			arm_tick(d, 50);
 		}
@@ -591,6 +611,7 @@ static int setup(struct daemon *d)
 		.device = d->config.device, .rate = d->config.rate,
 		.latency_ms = d->config.latency_ms, .volume = d->config.volume / 100.0f,
 		.verbose = d->opt->verbose,
+		.gentle_ms = d->config.gentle_ms,
 	};
 	d->player = player_new(&pc, &err);
 	d->loader = loader_new(d->loop, on_loaded, on_said, d);

@@ -9,6 +9,7 @@ void engine_init(struct engine *e, const struct plan *p, const struct clip *cons
 	session_init(&e->session, p, skip_waits);
 	mixer_init(&e->mixer, volume, p->rate);
 	e->fade_frames = p->rate * SESSION_FADE_MS / 1000;
+	e->gentle_frames = 0;
 }
 
 static void apply(struct engine *e, const struct session_action *a)
@@ -32,11 +33,20 @@ static void apply(struct engine *e, const struct session_action *a)
 	}
 }
 
+void engine_set_gentle(struct engine *e, unsigned ms)
+{
+	e->gentle_frames = (uint32_t)((uint64_t)ms * e->plan->rate / 1000);
+}
+
 bool engine_control(struct engine *e, enum session_control c)
 {
 	struct session_actions acts;
+	unsigned before = e->session.sessions;
 	bool ok = session_control(&e->session, c, &acts);
 
+	/* A new session: its first cue rises gently. */
+	if (e->session.sessions != before && e->gentle_frames)
+		mixer_ramp(&e->mixer, ENGINE_GENTLE_FROM, e->gentle_frames);
 	for (unsigned i = 0; i < acts.n; i++)
 		apply(e, &acts.act[i]);
 	return ok;

@@ -21,6 +21,7 @@ struct job {
 	char sounds[4096];
 	char voice[64];
 	unsigned rate;
+	unsigned tone_percent;
 };
 
 struct result {
@@ -57,7 +58,7 @@ static struct result load(struct loader *ld, const struct job *j)
 {
 	struct bundle_files f = {
 		.routine = j->routine, .voices_dir = j->voices, .sounds_dir = j->sounds,
-		.voice = j->voice,
+		.voice = j->voice, .tone_percent = j->tone_percent,
 	};
 	struct result r = { 0 };
 
@@ -210,7 +211,7 @@ void loader_free(struct loader *ld)
 
 int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate)
 {
-	struct job j = { .rate = rate };
+	struct job j = { .rate = rate, .tone_percent = f->tone_percent };
 
 	snprintf(j.routine, sizeof(j.routine), "%s", f->routine);
 	snprintf(j.voices, sizeof(j.voices), "%s", f->voices_dir);

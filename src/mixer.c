@@ -43,6 +43,13 @@ void mixer_fade_all(struct mixer *m, uint32_t frames)
 	}
 }
 
+void mixer_ramp(struct mixer *m, float from, uint32_t frames)
+{
+	m->ramp_from = from < 0 ? 0 : from > 1 ? 1 : from;
+	m->ramp_len = frames;
+	m->ramp_pos = 0;
+}
+
 void mixer_clear(struct mixer *m)
 {
 	for (int i = 0; i < MIXER_VOICES; i++)
@@ -94,7 +101,13 @@ void mixer_mix(struct mixer *m, float *out, uint32_t n)
 			mix_voice(&m->voice[i], out, n);
 	for (uint32_t i = 0; i < n; i++) {
 		float x = out[i] * m->volume;
-		float peak = fabsf(x) * m->gain;
+		float peak;
+
+		if (m->ramp_pos < m->ramp_len) {
+			x *= m->ramp_from + (1 - m->ramp_from) * (float)m->ramp_pos / (float)m->ramp_len;
+			m->ramp_pos++;
+		}
+		peak = fabsf(x) * m->gain;
 
 		/* Instant attack: a sample that would pass the ceiling lowers the gain
 		 * before it is written, so the output never clips. */

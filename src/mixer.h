@@ -28,6 +28,8 @@ struct mixer {
 	float gain;               /* the limiter's current gain, <= 1 */
 	float release;            /* gain recovered per frame */
 	uint64_t counter;
+	float ramp_from;          /* a gentle start: the output rises from this... */
+	uint32_t ramp_len, ramp_pos; /* ...to full over ramp_len frames */
 };
 
 /* Starts empty at VOLUME (0..1); RATE sets the limiter's release time. */
@@ -38,6 +40,9 @@ void mixer_play(struct mixer *m, const struct clip *clip, uint32_t from);
 
 /* Fades every playing clip out over FRAMES, then frees it. */
 void mixer_fade_all(struct mixer *m, uint32_t frames);
+
+/* Makes the output rise from FROM (0..1) to full over FRAMES: a gentle start. */
+void mixer_ramp(struct mixer *m, float from, uint32_t frames);
 
 /* Stops everything at once (the stream is being closed). */
 void mixer_clear(struct mixer *m);

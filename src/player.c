@@ -26,8 +26,10 @@
 #define TICK_MS 250           /* housekeeping while the stream runs */
 
 struct command {
+	enum { CMD_CONTROL, CMD_CLIP, CMD_VOLUME } kind;
 	enum session_control control;
-	const struct clip *clip;  /* when set: play this instead of a control */
+	const struct clip *clip;
+	float volume;
 	uint64_t sent_ns;
 };
 
@@ -104,8 +106,10 @@ static void drain(struct player *p)
 		const struct command *c = &p->ring[tail % RING_SIZE];
 		uint64_t waited = now_ns() - c->sent_ns;
 
-		if (c->clip)
+		if (c->kind == CMD_CLIP)
 			mixer_play(&p->engine.mixer, c->clip, 0);
+		else if (c->kind == CMD_VOLUME)
+			p->engine.mixer.volume = c->volume;
 		else
 			engine_control(&p->engine, c->control);
 		atomic_store_explicit(&p->snap_latency_us, (unsigned)(waited / 1000),
@@ -352,6 +356,7 @@ int player_set_bundle(struct player *p, const struct bundle *b)
 		return -EBUSY;
 	p->bundle = b;
 	engine_init(&p->engine, &b->plan, b->texts, b->sounds, p->cfg.volume, false);
+	engine_set_gentle(&p->engine, p->cfg.gentle_ms);
 	p->engine.session.sessions = sessions;
 	publish(p);
 	return 0;
@@ -393,12 +398,18 @@ static int send_command(struct player *p, struct command cmd)
 
 int player_control(struct player *p, enum session_control c)
 {
-	return send_command(p, (struct command){ .control = c });
+	return send_command(p, (struct command){ .kind = CMD_CONTROL, .control = c });
 }
 
 int player_say(struct player *p, const struct clip *clip)
 {
-	return send_command(p, (struct command){ .clip = clip });
+	return send_command(p, (struct command){ .kind = CMD_CLIP, .clip = clip });
+}
+
+int player_set_volume(struct player *p, float volume)
+{
+	p->cfg.volume = volume;  /* kept for the next bundle */
+	return send_command(p, (struct command){ .kind = CMD_VOLUME, .volume = volume });
 }
 
 void player_status(struct player *p, struct player_status *st)

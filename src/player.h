@@ -25,6 +25,7 @@ struct player_config {
 	unsigned latency_ms;    /* suggested output latency */
 	float volume;           /* 0..1 */
 	bool verbose;           /* let PortAudio's host APIs print their probing noise */
+	unsigned gentle_ms;     /* sessions start quieter and rise over this (0: off) */
 };
 
 /* What the session was doing at the end of the last audio callback. */
@@ -56,6 +57,9 @@ int player_control(struct player *p, enum session_control c);
 /* Plays CLIP now, over whatever plays (a reminder, a spoken error).  The clip
  * must stay valid until it has played.  Returns 0, -EAGAIN or -ENODEV. */
 int player_say(struct player *p, const struct clip *clip);
+
+/* Sets the master volume (0..1) from the next callback on. */
+int player_set_volume(struct player *p, float volume);
 
 /* The session's state as of the last callback. */
 void player_status(struct player *p, struct player_status *st);

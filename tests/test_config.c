@@ -36,6 +36,9 @@ static void empty_file_gives_defaults(void **state)
 	assert_int_equal(c.rate, 48000);
 	assert_int_equal(c.latency_ms, 40);
 	assert_int_equal(c.volume, 80);
+	assert_int_equal(c.tones, 100);
+	assert_int_equal(c.gentle_ms, 6000);
+	assert_false(c.quiet);
 	assert_true(c.buttons.enabled);
 	assert_null(c.buttons.chip);
 	assert_int_equal(c.buttons.play, 17);
@@ -107,6 +110,37 @@ static void every_key(void **state)
 	config_free(&c);
 }
 
+static void quiet_hours_and_tones(void **state)
+{
+	struct config c;
+	struct diag err;
+	const char *text = "audio:\n  tones: 60\n  gentle: 0\n"
+			   "  quiet: {from: \"21:30\", to: \"07:00\", volume: 35}\n";
+
+	(void)state;
+	if (parse(text, &c, &err) < 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(c.tones, 60);
+	assert_int_equal(c.gentle_ms, 0);
+	assert_true(c.quiet);
+	/* The quiet hours wrap past midnight. */
+	assert_int_equal(config_volume_at(&c, 21, 29), 80);
+	assert_int_equal(config_volume_at(&c, 21, 30), 35);
+	assert_int_equal(config_volume_at(&c, 2, 0), 35);
+	assert_int_equal(config_volume_at(&c, 6, 59), 35);
+	assert_int_equal(config_volume_at(&c, 7, 0), 80);
+	config_free(&c);
+	/* Within one day, too. */
+	assert_int_equal(parse("audio:\n  quiet: {from: \"12:00\", to: \"14:00\"}\n", &c, &err), 0);
+	assert_int_equal(config_volume_at(&c, 13, 0), 40);
+	assert_int_equal(config_volume_at(&c, 14, 0), 80);
+	config_free(&c);
+	expect_error("audio:\n  tones: 0\n",
+		     "coach.yaml:2:10: error: invalid value '0' for 'tones' (expected a whole number from 1 to 100, default 100)");
+	expect_error("audio:\n  quiet: {from: \"21:00\"}\n",
+		     "coach.yaml:2:10: error: missing key 'to' (expected a time such as \"07:00\")");
+}
+
 static void located_errors(void **state)
 {
 	(void)state;
@@ -129,7 +163,7 @@ static void located_errors(void **state)
 	expect_error("voice: ../../etc/passwd\n",
 		     "coach.yaml:1:8: error: voice '../../etc/passwd' is not a profile name (expected a name such as en, from the voices folder)");
 	expect_error("audio: 5\n",
-		     "coach.yaml:1:8: error: 'audio' is a number (expected a mapping with device, rate, latency, volume)");
+		     "coach.yaml:1:8: error: 'audio' is a number (expected a mapping with device, rate, latency, volume, tones, gentle, quiet)");
 	expect_error("schedule: {a: 1}\n",
 		     "coach.yaml:1:11: error: 'schedule' is a mapping (expected a list of entries with days, time and action)");
 	expect_error("buttons:\n  led: nine\n",
@@ -155,6 +189,7 @@ int main(void)
 		cmocka_unit_test(shipped_config_loads),
 		cmocka_unit_test(every_key),
 		cmocka_unit_test(located_errors),
+		cmocka_unit_test(quiet_hours_and_tones),
 		cmocka_unit_test(missing_file),
 	};
 

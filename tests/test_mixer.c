@@ -106,6 +106,22 @@ static void ninth_clip_steals_the_oldest(void **state)
 	assert_ptr_equal(m.voice[0].clip, &c[MIXER_VOICES]);
 }
 
+static void gentle_ramp_rises_to_full(void **state)
+{
+	struct mixer m;
+	float out[N];
+
+	(void)state;
+	mixer_init(&m, 1.0f, 48000);
+	mixer_ramp(&m, 0.25f, 2000);
+	mixer_play(&m, &square, 0);
+	mixer_mix(&m, out, N);
+	/* A quarter of the level at the start, half-way up at 1000, full after. */
+	assert_float_equal(fabsf(out[100]), 0.5f * (0.25f + 0.75f * 100 / 2000), 1e-4);
+	assert_float_equal(fabsf(out[1000]), 0.5f * (0.25f + 0.75f * 1000 / 2000), 1e-4);
+	assert_float_equal(fabsf(out[3000]), 0.5f, 1e-6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +130,7 @@ int main(void)
 		cmocka_unit_test(fade_all_ends_in_silence),
 		cmocka_unit_test(play_from_middle_fades_in),
 		cmocka_unit_test(ninth_clip_steals_the_oldest),
+		cmocka_unit_test(gentle_ramp_rises_to_full),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
