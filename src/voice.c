@@ -48,6 +48,8 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_STOPPED] = "stopped",
 	[PHRASE_GOOD_MORNING] = "good_morning",
 	[PHRASE_FILE_ERROR] = "file_error",
+	[PHRASE_STREAK_ONE] = "streak_one",
+	[PHRASE_STREAK] = "streak",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -69,6 +71,8 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_STOPPED] = "Stopped.",
 	[PHRASE_GOOD_MORNING] = "Good morning. Press play when you are ready.",
 	[PHRASE_FILE_ERROR] = "The routine file has an error on line {n}.",
+	[PHRASE_STREAK_ONE] = "That's day one. See you tomorrow.",
+	[PHRASE_STREAK] = "{n} mornings in a row.",
 };
 
 const char *phrase_key(enum phrase p)

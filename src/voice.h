@@ -24,6 +24,8 @@ enum phrase {
 	PHRASE_STOPPED,          /* "Stopped." */
 	PHRASE_GOOD_MORNING,     /* "Good morning. Press play when you are ready." */
 	PHRASE_FILE_ERROR,       /* "The routine file has an error on line {n}." */
+	PHRASE_STREAK_ONE,       /* "That's day one. See you tomorrow." after a session */
+	PHRASE_STREAK,           /* "{n} mornings in a row." after a session */
 	PHRASE_MAX
 };
 

@@ -30,7 +30,9 @@ static const char phrases[] =
 	"  next: \"Next: {name}.\"\n"
 	"  stopped: Stopped.\n"
 	"  good_morning: Good morning.\n"
-	"  file_error: Error on line {n}.\n";
+	"  file_error: Error on line {n}.\n"
+	"  streak_one: Day one.\n"
+	"  streak: \"{n} in a row.\"\n";
 
 static const char *parse_error(const char *path, const char *text)
 {
@@ -101,6 +103,8 @@ static void phrase_keys_name_every_phrase(void **state)
 	assert_string_equal(phrase_key(PHRASE_LEFT_SIDE), "left_side");
 	assert_string_equal(phrase_key(PHRASE_GOOD_MORNING), "good_morning");
 	assert_string_equal(phrase_key(PHRASE_FILE_ERROR), "file_error");
+	assert_string_equal(phrase_key(PHRASE_STREAK_ONE), "streak_one");
+	assert_string_equal(phrase_key(PHRASE_STREAK), "streak");
 	assert_string_equal(phrase_key(PHRASE_MAX), "");
 	for (i = 0; i < PHRASE_MAX; i++) {
 		assert_true(strlen(phrase_key(i)) > 0);
@@ -162,9 +166,11 @@ static void reports_broken_profiles(void **state)
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */
 	assert_string_equal(phrase_error(4, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 16 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 18 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(16, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 16 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 18 phrases, as in voices/en.yaml)");
+	assert_string_equal(phrase_error(18, ""),
+			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 18 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(4, "  rets: Rest.\n"),
 			    "voices/xx.yaml:6:3: error: unknown key 'rets' (did you mean 'rest'?)");
 	assert_string_equal(phrase_error(4, "  rest:\n"),
@@ -189,6 +195,8 @@ static void say_substitutes_placeholders(void **state)
 	assert_string_equal(voice_say(&v, PHRASE_COUNT_REP, NULL, 7, 10, buf, sizeof(buf)), "7.");
 	assert_string_equal(voice_say(&v, PHRASE_FILE_ERROR, NULL, 12, 0, buf, sizeof(buf)),
 			    "The routine file has an error on line 12.");
+	assert_string_equal(voice_say(&v, PHRASE_STREAK, NULL, 5, 0, buf, sizeof(buf)),
+			    "5 mornings in a row.");
 	assert_string_equal(voice_say(&v, PHRASE_NEXT, NULL, 0, 0, buf, sizeof(buf)), "Next: .");
 	assert_string_equal(voice_say(&v, PHRASE_REST, "x", 1, 2, buf, sizeof(buf)), "Rest.");
 	/* Names are inserted as they are, braces and all. */

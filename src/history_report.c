@@ -1,0 +1,137 @@
+/* The session log read back: streaks, the spoken streak, and the two ways of
+ * printing it (coachctl history, and CSV for a physiotherapist). */
+#include "history.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history_date.h"
+
+static int cmp_day(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+int history_streak(const struct history *h, time_t now, unsigned *current, unsigned *best)
+{
+	long long *days, today = history_local_day(now), from;
+	size_t n = 0, u = 0, i;
+	unsigned run = 0;
+
+	*current = *best = 0;
+	if (h->n == 0)
+		return 0;
+	days = malloc(h->n * sizeof(*days));
+	if (!days)
+		return -ENOMEM;
+	for (i = 0; i < h->n; i++)
+		if (h->entries[i].result == HISTORY_FINISHED)
+			days[n++] = history_entry_day(&h->entries[i]);
+	/* Sorted and unique: the log is in order unless the clock was set back. */
+	qsort(days, n, sizeof(*days), cmp_day);
+	for (i = 0; i < n; i++)
+		if (u == 0 || days[i] != days[u - 1])
+			days[u++] = days[i];
+	for (i = 0; i < u; i++) {
+		run = i > 0 && days[i] == days[i - 1] + 1 ? run + 1 : 1;
+		if (run > *best)
+			*best = run;
+	}
+	/* The morning is not over: without a session today, yesterday's streak
+	 * still stands.  Days after today (a clock set wrong) do not count. */
+	for (i = u; i > 0 && days[i - 1] > today; i--)
+		;
+	from = i > 0 && days[i - 1] == today ? today : today - 1;
+	for (; i > 0 && days[i - 1] == from; i--, from--)
+		(*current)++;
+	free(days);
+	return 0;
+}
+
+enum phrase history_streak_phrase(unsigned current, unsigned *n)
+{
+	*n = current;
+	if (current == 0)
+		return PHRASE_MAX;
+	return current == 1 ? PHRASE_STREAK_ONE : PHRASE_STREAK;
+}
+
+/* "12:34", or "1:02:03" from an hour on. */
+static void format_duration(unsigned s, char *buf, size_t size)
+{
+	if (s >= 3600)
+		snprintf(buf, size, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, size, "%u:%02u", s / 60, s % 60);
+}
+
+static void print_session(const struct history_entry *e, FILE *out)
+{
+	char date[HISTORY_DATE_SIZE] = "----------T-----", spent[24], steps[32];
+
+	history_format_date(e, date, sizeof(date));
+	date[10] = ' ';
+	date[16] = '\0';
+	format_duration(e->seconds, spent, sizeof(spent));
+	snprintf(steps, sizeof(steps), "%u/%u", e->steps_done, e->steps_total);
+	fprintf(out, "%s  %-8s  %7s  %5s steps  %s\n", date,
+		e->result == HISTORY_FINISHED ? "finished" : "stopped", spent, steps, e->routine);
+}
+
+int history_format(const struct history *h, time_t now, size_t last, FILE *out)
+{
+	size_t first = last > 0 && h->n > last ? h->n - last : 0;
+	unsigned current, best;
+	int rc = history_streak(h, now, &current, &best);
+
+	if (rc < 0)
+		return rc;
+	if (h->n == 0)
+		fprintf(out, "No sessions yet.\n");
+	for (size_t i = first; i < h->n; i++)
+		print_session(&h->entries[i], out);
+	if (h->skipped > 0)
+		fprintf(out, "(%u damaged line%s of the history skipped: a session cut short by a power cut, or an edit)\n",
+			h->skipped, h->skipped == 1 ? "" : "s");
+	if (h->n > 0)
+		fprintf(out, "Current streak: %u morning%s. Best: %u.\n", current,
+			current == 1 ? "" : "s", best);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* Writes S as one CSV field, quoted when it holds a comma, a quote or a line
+ * break (RFC 4180), quotes doubled. */
+static void csv_field(const char *s, FILE *out)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+int history_csv(const struct history *h, FILE *out)
+{
+	fputs("date,routine,result,seconds,steps_done,steps_total\r\n", out);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct history_entry *e = &h->entries[i];
+		char date[HISTORY_DATE_SIZE] = "";
+
+		history_format_date(e, date, sizeof(date));
+		fprintf(out, "%s,", date);
+		csv_field(e->routine, out);
+		fprintf(out, ",%s,%u,%u,%u\r\n", e->result == HISTORY_FINISHED ? "finished" : "stopped",
+			e->seconds, e->steps_done, e->steps_total);
+	}
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,388 @@
+/* The session log on disk: exact lines, a round trip, tolerant reading, and a
+ * power cut at every byte of the file.  Streaks and printing are in
+ * test_history_report.c. */
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "history.h"
+
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total\n"
+#define NOV_24_0702_BERLIN 1795500133   /* 2026-11-24T06:02:13Z */
+#define JUL_1_0700_BERLIN  1782882000   /* 2026-07-01T05:00:00Z */
+
+static char dir[64], path[128];
+
+static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	umask(022);
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	snprintf(dir, sizeof(dir), "/tmp/coach-test-history-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/state/history.tsv", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Local time in the test's zone (Europe/Berlin). */
+static time_t local(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			 .tm_min = mi, .tm_isdst = -1 };
+
+	return mktime(&tm);
+}
+
+static struct history_entry entry(time_t when, const char *routine, enum history_result r,
+				  unsigned seconds, unsigned done, unsigned total)
+{
+	struct history_entry e;
+
+	history_entry_init(&e, when, routine, r, seconds, done, total);
+	return e;
+}
+
+static void append(const struct history_entry *e)
+{
+	struct diag err = { "" };
+
+	if (history_append(path, e, &err) != 0)
+		fail_msg("%s", err.text);
+}
+
+static void load(struct history *h)
+{
+	struct diag err = { "" };
+
+	if (history_load(path, h, &err) != 0)
+		fail_msg("%s", err.text);
+}
+
+static char *read_all(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	char *buf = malloc(1 << 16);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 16) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void write_all(const char *p, const char *data, size_t len)
+{
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void assert_entry_equal(const struct history_entry *a, const struct history_entry *b)
+{
+	assert_int_equal(a->when, b->when);
+	assert_int_equal(a->utc_offset, b->utc_offset);
+	assert_string_equal(a->routine, b->routine);
+	assert_int_equal(a->result, b->result);
+	assert_int_equal(a->seconds, b->seconds);
+	assert_int_equal(a->steps_done, b->steps_done);
+	assert_int_equal(a->steps_total, b->steps_total);
+}
+
+static void writes_exact_lines(void **state)
+{
+	struct history_entry winter = entry(NOV_24_0702_BERLIN, "Morning back mobility",
+					    HISTORY_FINISHED, 754, 11, 11);
+	struct history_entry summer = entry(JUL_1_0700_BERLIN, "Weekend", HISTORY_STOPPED, 61, 2, 9);
+	struct stat st;
+	size_t len;
+	char *text;
+
+	(void)state;
+	assert_int_equal(winter.utc_offset, 3600);
+	append(&winter);
+	append(&summer);
+	text = read_all(path, &len);
+	assert_string_equal(text, HEADER
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\n"
+			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/9\n");
+	free(text);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	/* Offsets west of UTC and in half hours. */
+	setenv("TZ", "America/St_Johns", 1);
+	tzset();
+	summer = entry(JUL_1_0700_BERLIN, "A", HISTORY_FINISHED, 1, 1, 1);
+	assert_int_equal(summer.utc_offset, -(2 * 3600 + 30 * 60));
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	winter = entry(NOV_24_0702_BERLIN, "B", HISTORY_FINISHED, 1, 1, 1);
+	remove(path);
+	append(&summer);
+	append(&winter);
+	text = read_all(path, &len);
+	assert_string_equal(text, HEADER "2026-07-01T02:30:00-02:30\tA\tfinished\t1\t1/1\n"
+			    "2026-11-24T11:32:13+05:30\tB\tfinished\t1\t1/1\n");
+	free(text);
+}
+
+static void cleans_routine_names(void **state)
+{
+	struct history_entry e;
+	char name[300];
+
+	(void)state;
+	e = entry(0, "Tab\there\nand \x7f there", HISTORY_FINISHED, 0, 0, 0);
+	assert_string_equal(e.routine, "Tab here and   there");
+	e = entry(0, "bad \xff\xc0\x80 utf-8 \xe2\x82", HISTORY_FINISHED, 0, 0, 0);
+	assert_string_equal(e.routine, "bad ??? utf-8 ??");
+	e = entry(0, "", HISTORY_FINISHED, 0, 0, 0);
+	assert_string_equal(e.routine, "-");
+	/* A long name is cut at a character, never inside one. */
+	memset(name, 'a', 126);
+	strcpy(name + 126, "\xc3\xa9\xc3\xa9");
+	e = entry(0, name, HISTORY_FINISHED, 0, 0, 0);
+	assert_int_equal(strlen(e.routine), 126);
+	name[125] = '\0';
+	strcat(name, "\xc3\xa9");
+	e = entry(0, name, HISTORY_FINISHED, 0, 0, 0);
+	assert_string_equal(e.routine, name);
+}
+
+static void round_trip(void **state)
+{
+	struct history_entry in[] = {
+		entry(local(2026, 1, 31, 6, 59), "Morning back mobility", HISTORY_FINISHED, 754, 11, 11),
+		entry(local(2026, 2, 1, 7, 0), "Rücken, sanft \"am Morgen\"", HISTORY_STOPPED, 0, 0, 11),
+		entry(local(2026, 7, 15, 23, 59), "Weekend", HISTORY_FINISHED, 4294967295u, 100, 100),
+	};
+	struct history h;
+
+	(void)state;
+	load(&h);                       /* a missing file is an empty history */
+	assert_int_equal(h.n, 0);
+	assert_int_equal(h.skipped, 0);
+	for (size_t i = 0; i < 3; i++)
+		append(&in[i]);
+	load(&h);
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.skipped, 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_entry_equal(&h.entries[i], &in[i]);
+	history_free(&h);
+	history_free(&h);
+}
+
+static void skips_bad_lines(void **state)
+{
+	static const char good[] = "2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\n";
+#define L(s) { s, sizeof(s) - 1 }
+	static const struct { const char *s; size_t len; } bad[] = {
+		L("2026-11-24 07:02:13+01:00\tR\tfinished\t754\t11/11\n"),   /* no T */
+		L("2026-02-29T07:02:13+01:00\tR\tfinished\t754\t11/11\n"),   /* not a leap year */
+		L("2026-11-24T24:00:00+01:00\tR\tfinished\t754\t11/11\n"),
+		L("2026-11-24T07:02:13+19:00\tR\tfinished\t754\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tdone\t754\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t-1\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t4294967296\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t12/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\textra\n"),
+		L("2026-11-24T07:02:13+01:00\t\tfinished\t754\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\xff\tfinished\t754\t11/11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\r\n"),
+		L("2026-11-24T07:02:13+01:00\tR\0\tfinished\t754\t11/11\n"),
+		L("\0\0\0\0\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/1 [torn]\n"),
+	};
+#undef L
+	char text[8192], longline[700];
+	size_t n = 0;
+	struct history h;
+
+	(void)state;
+	append(&(struct history_entry){ 0 });   /* creates the folder */
+	n += (size_t)sprintf(text + n, "%s# a comment\n\n%s", HEADER, good);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(text + n, bad[i].s, bad[i].len);
+		n += bad[i].len;
+	}
+	memset(longline, 'x', sizeof(longline));
+	longline[sizeof(longline) - 1] = '\n';
+	memcpy(text + n, longline, sizeof(longline));
+	n += sizeof(longline);
+	memcpy(text + n, good, sizeof(good) - 1);
+	n += sizeof(good) - 1;
+	write_all(path, text, n);
+	load(&h);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.skipped, sizeof(bad) / sizeof(bad[0]) + 1);
+	assert_int_equal(h.entries[1].when, NOV_24_0702_BERLIN);
+	history_free(&h);
+}
+
+/* Issue 7: a power cut at any byte leaves every earlier line intact.  The log
+ * is cut at every offset: load returns exactly the whole lines before the cut
+ * and counts the torn one; the next append ends the torn line so that it can
+ * never pass for a session, and its own line reads back whole. */
+static void survives_a_power_cut_at_every_byte(void **state)
+{
+	enum { N = 12 };
+	struct history_entry in[N + 1];
+	char cut[192];
+	size_t len;
+	char *full;
+
+	(void)state;
+	for (int i = 0; i <= N; i++)
+		in[i] = entry(local(2026, 1, 1 + i, 7, i), i % 3 ? "Morning back" : "Rücken — sanft",
+			      i % 4 ? HISTORY_FINISHED : HISTORY_STOPPED, 600u + (unsigned)i * 37,
+			      (unsigned)i % 12, 11 + (unsigned)i % 2);
+	for (int i = 0; i < N; i++)
+		append(&in[i]);
+	full = read_all(path, &len);
+	/* On tmpfs when there is one: a thousand fdatasyncs on a disk take seconds. */
+	if (access("/dev/shm", W_OK) == 0)
+		snprintf(cut, sizeof(cut), "/dev/shm/coach-test-cut-%ld.tsv", (long)getpid());
+	else
+		snprintf(cut, sizeof(cut), "%s/cut.tsv", dir);
+	for (size_t k = 0; k <= len; k++) {
+		size_t whole = 0, lines = 0;
+		struct history h;
+		struct diag err;
+
+		for (size_t i = 0; i < k; i++) {
+			if (full[i] == '\n') {
+				lines++;
+				whole = i + 1;
+			}
+		}
+		write_all(cut, full, k);
+		assert_int_equal(history_load(cut, &h, &err), 0);
+		/* The header is a line but not a session. */
+		assert_int_equal(h.n, lines > 0 ? lines - 1 : 0);
+		assert_int_equal(h.skipped, whole < k ? 1 : 0);
+		for (size_t i = 0; i < h.n; i++)
+			assert_entry_equal(&h.entries[i], &in[i]);
+		history_free(&h);
+
+		assert_int_equal(history_append(cut, &in[N], &err), 0);
+		assert_int_equal(history_load(cut, &h, &err), 0);
+		assert_int_equal(h.n, (lines > 0 ? lines - 1 : 0) + 1);
+		/* A torn header is ended as a comment, a torn session as a bad line. */
+		assert_int_equal(h.skipped, whole < k && lines > 0 ? 1 : 0);
+		assert_entry_equal(&h.entries[h.n - 1], &in[N]);
+		history_free(&h);
+	}
+	free(full);
+	remove(cut);
+}
+
+/* A power cut can also leave zeros where the last write was to go. */
+static void survives_a_zero_filled_tail(void **state)
+{
+	struct history_entry e = entry(local(2026, 5, 1, 7, 0), "R", HISTORY_FINISHED, 1, 1, 1);
+	struct history h;
+	size_t len;
+	char *text;
+
+	(void)state;
+	append(&e);
+	text = read_all(path, &len);
+	memset(text + len, 0, 40);
+	write_all(path, text, len + 40);
+	free(text);
+	load(&h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.skipped, 1);
+	history_free(&h);
+	append(&e);
+	load(&h);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.skipped, 1);
+	assert_entry_equal(&h.entries[1], &e);
+	history_free(&h);
+}
+
+static void reports_errors(void **state)
+{
+	struct history_entry e = entry(0, "R", HISTORY_FINISHED, 1, 1, 1);
+	struct diag err = { "" };
+	struct history h;
+	char p[192];
+
+	(void)state;
+	append(&e);
+	assert_int_equal(history_load(dir, &h, &err), -EISDIR);
+	assert_non_null(strstr(err.text, "cannot read: Is a directory"));
+	assert_int_equal(history_append(dir, &e, &err), -EISDIR);
+	assert_non_null(strstr(err.text, "cannot open: Is a directory"));
+	snprintf(p, sizeof(p), "%s/sub", path);
+	assert_int_equal(history_append(p, &e, &err), -ENOTDIR);
+	if (sizeof(time_t) >= 8) {
+		e.when = (time_t)300000000000LL;  /* year 11476 */
+		assert_int_equal(history_append(path, &e, &err), -EINVAL);
+		assert_non_null(strstr(err.text, "after 9999"));
+	}
+}
+
+static void finds_the_file(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	setenv("STATE_DIRECTORY", "/var/lib/coach", 1);
+	assert_int_equal(history_default_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/var/lib/coach/history.tsv");
+	assert_int_equal(history_find_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/var/lib/coach/history.tsv");
+	unsetenv("STATE_DIRECTORY");
+	setenv("XDG_STATE_HOME", "/x", 1);
+	assert_int_equal(history_default_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/x/coach/history.tsv");
+	assert_int_equal(history_default_path(buf, 10), -ENAMETOOLONG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(writes_exact_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(cleans_routine_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(skips_bad_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(survives_a_power_cut_at_every_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(survives_a_zero_filled_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(reports_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(finds_the_file, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
