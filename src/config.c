@@ -265,6 +265,11 @@ static int parse_entry(struct yamldoc *yd, yaml_node_t *map, struct schedule_ent
 					     action ? yamldoc_snippet(action, snip, sizeof(snip))
 						    : yamldoc_describe(v));
 	}
+	v = yamldoc_get(yd, map, "routine");
+	if (v) {
+		e->routine_line = (unsigned)v->start_mark.line + 1;
+		e->routine_column = (unsigned)v->start_mark.column + 1;
+	}
 	return yamldoc_string(yd, map, "routine", 200, &e->routine, err) < 0 ? -1 : 0;
 }
 
@@ -301,10 +306,18 @@ static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 	    yamldoc_string(yd, root, "routine", 1000, &c->routine, err) < 0 ||
 	    yamldoc_string(yd, root, "voice", 64, &c->voice, err) < 0)
 		return -1;
-	if (c->voice && strpbrk(c->voice, "/\\."))
+	if (c->voice && strpbrk(c->voice, "/\\.")) {
+		char snip[YAMLDOC_SNIPPET];
+
 		return yamldoc_error(yd, yamldoc_get(yd, root, "voice"), err,
 				     "voice '%s' is not a profile name (expected a name such as en, from the voices folder)",
-				     c->voice);
+				     yamldoc_snippet(c->voice, snip, sizeof(snip)));
+	}
+	v = yamldoc_get(yd, root, "voice");
+	if (v) {
+		c->voice_line = (unsigned)v->start_mark.line + 1;
+		c->voice_column = (unsigned)v->start_mark.column + 1;
+	}
 	v = yamldoc_get(yd, root, "audio");
 	if (v && !yamldoc_is_null(v) && parse_audio(yd, v, c, err) < 0)
 		return -1;
@@ -329,14 +342,32 @@ static int finish(struct yamldoc *yd, struct config *c, struct diag *err, int rc
 	return rc;
 }
 
+/* True when TEXT holds nothing but blank lines, comments and a BOM: an empty
+ * config, everything at its default.  Reads exactly LEN bytes (the text is
+ * not NUL-terminated). */
+static bool blank(const char *text, size_t len)
+{
+	bool comment = false;
+	size_t i = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+	for (; i < len; i++) {
+		if (text[i] == '\n' || text[i] == '\r')
+			comment = false;
+		else if (text[i] == '#')
+			comment = true;
+		else if (!comment && text[i] != ' ' && text[i] != '\t')
+			return false;
+	}
+	return true;
+}
+
 int config_parse(const char *path, const char *text, size_t len, struct config *c,
 		 struct diag *err)
 {
 	struct yamldoc yd;
 
 	config_defaults(c);
-	/* An empty file is a valid config: everything at its default. */
-	if (strspn(text, " \t\r\n") == len)
+	if (len == 0 || blank(text, len))
 		return default_strings(c) < 0 ? diag_set(err, path, 0, 0, "out of memory") : 0;
 	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule", err) < 0)
 		return -1;
@@ -345,12 +376,16 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 
 int config_load(const char *path, struct config *c, struct diag *err)
 {
-	struct yamldoc yd;
+	char *text;
+	size_t len;
+	int rc;
 
 	config_defaults(c);
-	if (yamldoc_load_file(&yd, path, "a mapping with routine, voice, audio, buttons, schedule", err) < 0)
+	if (yamldoc_read_file(path, &text, &len, err) < 0)
 		return -1;
-	return finish(&yd, c, err, parse_root(&yd, c, err));
+	rc = config_parse(path, text, len, c, err);
+	free(text);
+	return rc;
 }
 
 void config_free(struct config *c)

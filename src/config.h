@@ -35,6 +35,7 @@ struct config {
 	bool quiet;              /* quiet hours set */
 	unsigned quiet_from, quiet_to;  /* minutes after local midnight; may wrap past midnight */
 	unsigned quiet_volume;   /* percent during quiet hours */
+	unsigned voice_line, voice_column;  /* where voice is set (0: not set) */
 	struct config_buttons buttons;
 	struct schedule_entry *schedule;
 	size_t nschedule;

@@ -18,6 +18,7 @@ struct schedule_entry {
 	enum schedule_action action;
 	char *routine;     /* routine for these days, or NULL for the configured one */
 	unsigned line;     /* where the entry is in the config, for messages */
+	unsigned routine_line, routine_column;  /* where its routine is named */
 };
 
 /* The first moment strictly after NOW at which one of the N ENTRIES is due,

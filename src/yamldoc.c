@@ -328,16 +328,15 @@ err_doc:
 	return -1;
 }
 
-int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected,
-		      struct diag *err)
+int yamldoc_read_file(const char *path, char **out, size_t *out_len, struct diag *err)
 {
 	struct stat st;
-	char *buf;
+	char *buf = NULL;
 	size_t len = 0;
 	int fd, ret;
 
-	memset(yd, 0, sizeof(*yd));
-	yd->path = path;
+	*out = NULL;
+	*out_len = 0;
 	/* O_NONBLOCK: a FIFO given by mistake must not hang the daemon. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -380,11 +379,30 @@ int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected
 			       YAMLDOC_MAX_SIZE / 1024);
 		goto err_free;
 	}
-	ret = yamldoc_load_buffer(yd, path, buf, len, expected, err);
+	close(fd);
+	*out = buf;
+	*out_len = len;
+	return 0;
 err_free:
 	free(buf);
 err_close:
 	close(fd);
+	return ret;
+}
+
+int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected,
+		      struct diag *err)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	memset(yd, 0, sizeof(*yd));
+	yd->path = path;
+	if (yamldoc_read_file(path, &buf, &len, err) < 0)
+		return -1;
+	ret = yamldoc_load_buffer(yd, path, buf, len, expected, err);
+	free(buf);
 	return ret;
 }
 

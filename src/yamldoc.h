@@ -54,6 +54,11 @@ struct yamldoc {
 int yamldoc_load_buffer(struct yamldoc *yd, const char *path, const char *text,
 			size_t len, const char *expected, struct diag *err);
 
+/* Reads the regular file PATH (at most YAMLDOC_MAX_SIZE bytes) into *OUT, a
+ * malloc'd buffer of *LEN bytes (not NUL-terminated).  Returns 0, or -1 with
+ * ERR filled ("PATH: error: cannot read: ..."). */
+int yamldoc_read_file(const char *path, char **out, size_t *len, struct diag *err);
+
 /* Reads PATH (at most YAMLDOC_MAX_SIZE bytes) and loads it as above. */
 int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected,
 		      struct diag *err);
