@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static uint32_t speech_frames(void *ctx, const char *text)
 {
@@ -54,6 +55,13 @@ int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *er
 		return -1;
 	name = b->routine.voice ? b->routine.voice : f->voice;
 	snprintf(path, sizeof(path), "%s/%s.yaml", f->voices_dir, name);
+	/* A voice the routine names but that is not there: say so at the name. */
+	if (b->routine.voice && access(path, R_OK) < 0) {
+		diag_set(err, f->routine, b->routine.voice_line, b->routine.voice_column,
+			 "no voice profile '%s' (expected a file %s)", name, path);
+		bundle_free(b);
+		return -1;
+	}
 	if (voice_load(path, &b->voice, err) < 0) {
 		bundle_free(b);
 		return -1;

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "config.h"
+#include "refs.h"
 #include "daemon.h"
 #include "engine.h"
 #include "log.h"
@@ -114,12 +116,13 @@ static void warn_sound(const char *message)
 	log_warn("%s", message);
 }
 
-static int check(const struct bundle_files *f, const struct paths *p, const char *config)
+static int check(const struct bundle_files *f, const struct paths *p, const char *config,
+		 const struct config *cfg)
 {
 	struct bundle b;
 	struct diag err;
 
-	if (bundle_check(&b, f, &err) < 0) {
+	if (config_check_refs(cfg, config, p, &err) < 0 || bundle_check(&b, f, &err) < 0) {
 		fprintf(stderr, "%s\n", err.text);
 		return EX_CONFIG;
 	}
@@ -205,7 +208,7 @@ int main(int argc, char **argv)
 		.routine = routine, .voices_dir = p.voices, .sounds_dir = p.sounds,
 		.voice = cfg.voice, .tone_percent = cfg.tones,
 	};
-	rc = o.check ? check(&f, &p, config) : plan_or_render(&o, &f);
+	rc = o.check ? check(&f, &p, config, &cfg) : plan_or_render(&o, &f);
 	config_free(&cfg);
 	return rc;
 }

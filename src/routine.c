@@ -326,6 +326,12 @@ static int parse_root(struct yamldoc *yd, struct routine *r, struct diag *err)
 	yaml_node_t *root = yamldoc_root(yd);
 	struct defaults d;
 
+	yaml_node_t *voice_node = yamldoc_get(yd, root, "voice");
+
+	if (voice_node) {
+		r->voice_line = (unsigned)voice_node->start_mark.line + 1;
+		r->voice_column = (unsigned)voice_node->start_mark.column + 1;
+	}
 	if (yamldoc_check_keys(yd, root, routine_keys, err) ||
 	    yamldoc_require(yd, root, "name",
 			    "a name for the routine, e.g. name: Morning back mobility", err) ||

@@ -48,6 +48,7 @@ struct step {
 struct routine {
 	char *name;
 	char *voice;          /* voice profile name ("en"), or NULL for the config's */
+	unsigned voice_line, voice_column;  /* where it is named, for messages */
 	uint32_t countdown;   /* tick tones in the last N seconds of a hold */
 	size_t nsteps;
 	struct step *steps;
