@@ -7,19 +7,26 @@
 PREFIX     ?= /usr/local
 BUILD      ?= build
 CC         ?= cc
+# The cross builds (see the end) set the target's, e.g. aarch64-linux-gnu-pkg-config.
+PKG_CONFIG ?= pkg-config
 PKGS       := portaudio-2.0 sndfile espeak-ng yaml-0.1 soxr libgpiod
 TEST_PKGS  := cmocka
-# Debian packages that provide the above, plus what the tests drive (PulseAudio
-# null sink, ALSA's pulse plugin, sox for measuring recordings, clang for the
-# sanitizer build, cppcheck).
+# Debian packages that provide the above, plus what the tests drive: the
+# PulseAudio null sink and ALSA's pulse plugin (e2e audio), clang (sanitizers,
+# libFuzzer), cppcheck, valgrind (memcheck), and for the install and package
+# tests debhelper, lintian, systemd (systemd-analyze, systemd.pc), man-db and
+# groff-base (man page checks).
 DEB_DEPS   := build-essential pkg-config portaudio19-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev pulseaudio pulseaudio-utils libasound2-plugins \
-              alsa-utils clang cppcheck valgrind
+              alsa-utils clang cppcheck valgrind debhelper lintian systemd man-db \
+              groff-base
 
 # Install dependencies only when pkg-config cannot find them, so a fresh machine
 # needs nothing but `make run` or `make test`.
-HAVE_DEPS := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) && command -v parec >/dev/null && command -v clang >/dev/null && echo yes)
+HAVE_DEPS := $(shell $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) && \
+               for c in parec clang cppcheck valgrind dh lintian systemd-analyze man; do \
+                 command -v $$c >/dev/null || exit 1; done && echo yes)
 ifneq ($(HAVE_DEPS),yes)
   ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
     $(info coach: some dependencies are missing; running `make deps` first)
@@ -27,16 +34,16 @@ ifneq ($(HAVE_DEPS),yes)
   endif
 endif
 
-GPIOD_V2  := $(shell pkg-config --atleast-version=2 libgpiod && echo 1 || echo 0)
+GPIOD_V2  := $(shell $(PKG_CONFIG) --atleast-version=2 libgpiod && echo 1 || echo 0)
 # CFLAGS is the user's (optimization, sanitizers); the project's own flags are
 # kept apart so that `make CFLAGS=...` cannot drop the warnings.
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wvla
 COACH_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -DCOACH_GPIOD_V2=$(GPIOD_V2)
-CPPFLAGS  += $(shell pkg-config --cflags $(PKGS))
-LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lm -lpthread
-TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
+CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 MAINS     := src/coachd.c src/coachctl.c src/gensounds.c
 LIB_SRCS  := $(filter-out $(MAINS),$(wildcard src/*.c))
@@ -48,7 +55,7 @@ TOOL_SRCS := $(wildcard tests/tool_*.c)
 TOOLS     := $(TOOL_SRCS:tests/%.c=$(BUILD)/tests/%)
 PROGRAMS  := $(patsubst src/%.c,$(BUILD)/%,$(filter $(MAINS),$(wildcard src/*.c)))
 
-.PHONY: all deps test unit e2e lint check-gpiod2 run sounds clean asan
+.PHONY: all deps test unit e2e lint check-gpiod2 fuzz run sounds clean asan
 all: $(PROGRAMS) $(TESTS) $(TOOLS)
 
 deps:
@@ -95,6 +102,12 @@ lint: check-gpiod2
 test: all asan
 	@tests/run-all $(BUILD)
 
+# libFuzzer over the four parsers, FUZZ_SECONDS each; findings are kept in
+# tests/fuzz/regressions/ and replayed by make test.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) tests/fuzz/run
+
 run: $(BUILD)/coachd
 	$(BUILD)/coachd --keyboard --play
 
@@ -102,3 +115,131 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+
+# --- install, package, man pages ----------------------------------------------
+# `make install` / `make uninstall` (DESTDIR applies here only) and `make deb`.
+# SYSCONFDIR stays /etc whatever PREFIX is: the installed daemon reads
+# /etc/coach, the unit, the man pages and the package all say so, and the
+# systemd folders are outside PREFIX anyway.  The systemd folders come from
+# systemd.pc (package systemd on Bookworm, systemd-dev on Trixie); without it,
+# the merged-/usr defaults.
+BINDIR      ?= $(PREFIX)/bin
+SYSCONFDIR  ?= /etc
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+systemd_dir  = $(or $(shell $(PKG_CONFIG) --variable=$(1) systemd 2>/dev/null),$(2))
+UNITDIR     ?= $(call systemd_dir,systemdsystemunitdir,/usr/lib/systemd/system)
+SYSUSERSDIR ?= $(call systemd_dir,sysusersdir,/usr/lib/sysusers.d)
+TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
+INSTALL     ?= install
+MANPAGES    := man/coachctl.1 man/coach.yaml.5 man/coach-routine.5 man/coachd.8
+# The unit and the man pages name installed paths: @bindir@ and friends.
+SUBST        = sed -e 's|@bindir@|$(BINDIR)|g' -e 's|@sysconfdir@|$(SYSCONFDIR)|g' \
+                   -e 's|@datadir@|$(DATADIR)|g'
+
+# Installed, the programs find their files through paths.c's compile-time
+# folders, so paths.o is built with this PREFIX's and is rebuilt (and the
+# programs relinked) whenever they change: paths.defs is rewritten only then.
+PATHS_DEFS  := -DCOACH_SYSCONFDIR=\"$(SYSCONFDIR)\" -DCOACH_DATADIR=\"$(DATADIR)\"
+$(BUILD)/obj/paths.o: CPPFLAGS += $(PATHS_DEFS)
+$(BUILD)/obj/paths.o: $(BUILD)/paths.defs
+$(BUILD)/paths.defs: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PATHS_DEFS)' | cmp -s - $@ || echo '$(PATHS_DEFS)' >$@
+
+# The programs' own objects (obj/coachd.o, ...) are intermediate files to
+# make, deleted after linking; the next make then finds them missing through
+# their .d files and compiles and links again, so `make && sudo make install`
+# relinked as root (and a package build linked twice).  Keep them.
+.SECONDARY: $(MAINS:src/%.c=$(BUILD)/obj/%.o)
+
+.PHONY: install uninstall deb FORCE
+# An existing coach.yaml or routine is never replaced: the user's edits win.
+install: $(BUILD)/coachd $(BUILD)/coachctl
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/coach/routines \
+	  $(DESTDIR)$(DATADIR)/coach/voices $(DESTDIR)$(DATADIR)/coach/sounds \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(addprefix $(DESTDIR)$(MANDIR)/man,1 5 8)
+	$(INSTALL) -m 0755 $(BUILD)/coachd $(BUILD)/coachctl $(DESTDIR)$(BINDIR)
+	@for f in config/coach.yaml config/routines/*.yaml; do \
+	  to=$(DESTDIR)$(SYSCONFDIR)/coach/$${f#config/}; \
+	  if [ -e "$$to" ]; then echo "keeping $$to (the shipped one is $$f)"; \
+	  else echo "$(INSTALL) -m 0644 $$f $$to"; $(INSTALL) -m 0644 "$$f" "$$to" || exit 1; fi; \
+	done
+	$(INSTALL) -m 0644 voices/*.yaml $(DESTDIR)$(DATADIR)/coach/voices
+	$(INSTALL) -m 0644 sounds/*.wav $(DESTDIR)$(DATADIR)/coach/sounds
+	$(SUBST) systemd/coachd.service >$(DESTDIR)$(UNITDIR)/coachd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/coachd.service
+	$(INSTALL) -m 0644 systemd/coach.sysusers $(DESTDIR)$(SYSUSERSDIR)/coach.conf
+	$(INSTALL) -m 0644 systemd/coach.tmpfiles $(DESTDIR)$(TMPFILESDIR)/coach.conf
+	@set -e; for m in $(MANPAGES); do \
+	  to=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; \
+	  echo "sed $$m >$$to"; $(SUBST) $$m >$$to; chmod 0644 $$to; \
+	done
+	@[ -n "$(DESTDIR)" ] || echo "installed; to start coach now and at every boot:" \
+	  "systemd-sysusers && systemctl daemon-reload && systemctl enable --now coachd"
+
+# Everything install added, except /etc/coach: that is the user's.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl \
+	  $(DESTDIR)$(UNITDIR)/coachd.service $(DESTDIR)$(SYSUSERSDIR)/coach.conf \
+	  $(DESTDIR)$(TMPFILESDIR)/coach.conf \
+	  $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -rf $(DESTDIR)$(DATADIR)/coach
+
+# A .deb for this machine's architecture (or, with ARCH=arm64 or armhf, for
+# the Pi's, cross-built after `make cross-deps ARCH=...`), from a copy of the
+# tree, so that dpkg-buildpackage writes nothing into the checkout;
+# debian/rules runs `make install` into the package.  The packages land in
+# $(BUILD).
+DEB_TREE := Makefile src config voices sounds systemd man debian
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/coach
+	cp -a $(DEB_TREE) $(wildcard README.md) $(BUILD)/deb/coach
+	cd $(BUILD)/deb/coach && dpkg-buildpackage $(if $(ARCH),--host-arch=$(ARCH)) -b -us -uc \
+	  >../build.log 2>&1 || \
+	  { tail -n 40 ../build.log; echo "make deb: failed; the whole log is $(BUILD)/deb/build.log"; exit 1; }
+	mv $(BUILD)/deb/*.deb $(BUILD)/
+	@ls $(BUILD)/*.deb
+# --- end install, package, man pages ---
+
+# --- cross builds for the Pi (arm64, armhf) ---
+# `make cross ARCH=arm64` (or armhf; arm64 when ARCH is unset) builds what
+# `make all` builds into $(BUILD)/ARCH, with Debian's cross compiler against
+# this machine's multiarch -dev packages; `make cross-deps ARCH=...` installs
+# those (and qemu-user), and runs by itself when something is missing.
+# `make test-cross ARCH=...` runs the unit tests and the default routine's
+# plan and render under qemu-user against this machine's build: tests/run-cross.
+CROSS_ARCH    = $(or $(ARCH),arm64)
+CROSS_arm64  := aarch64-linux-gnu qemu-aarch64
+CROSS_armhf  := arm-linux-gnueabihf qemu-arm
+CROSS_TRIPLET = $(word 1,$(CROSS_$(CROSS_ARCH)))
+CROSS_QEMU    = $(word 2,$(CROSS_$(CROSS_ARCH)))
+CROSS_BUILD   = $(BUILD)/$(CROSS_ARCH)
+CROSS_DEPS    = crossbuild-essential-$(CROSS_ARCH) pkgconf:$(CROSS_ARCH) qemu-user \
+                $(addsuffix :$(CROSS_ARCH),portaudio19-dev libsndfile1-dev libespeak-ng-dev \
+                  libyaml-dev libsoxr-dev libgpiod-dev libcmocka-dev)
+CROSS_HAVE    = command -v $(CROSS_TRIPLET)-gcc $(CROSS_QEMU) >/dev/null && \
+                $(CROSS_TRIPLET)-pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null
+
+.PHONY: cross cross-deps test-cross cross-arch
+cross-arch:
+	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make: ARCH must be arm64 or armhf, not '$(ARCH)'"; exit 1; }
+
+cross-deps: cross-arch
+	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	export DEBIAN_FRONTEND=noninteractive; \
+	{ dpkg --print-foreign-architectures | grep -qx $(CROSS_ARCH) || \
+	  $$SUDO dpkg --add-architecture $(CROSS_ARCH); } && \
+	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed; installing all the same"; } && \
+	$$SUDO apt-get install -y -qq --no-install-recommends $(CROSS_DEPS)
+
+# HAVE_DEPS=yes: the native test tools are not needed for this tree.
+cross: cross-arch
+	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
+	$(MAKE) --no-print-directory BUILD=$(CROSS_BUILD) HAVE_DEPS=yes CC=$(CROSS_TRIPLET)-gcc \
+	  AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config all
+
+test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wavcmp
+	@tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
+# --- end cross ---

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# `make deb`: the package's file list and modes, its dependencies on the
+# runtime libraries, its conffiles, its maintainer scripts, and lintian with no
+# errors.  The package is built in a scratch BUILD, so $BUILD is left alone.
+#
+# With COACH_TEST_DPKG=1 (root, and coach not installed) it also installs the
+# package, upgrades it over an edited config and purges it, for real: that
+# changes the machine (a coach system user stays, as Debian leaves system
+# users), so `make test` does not do it by default.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+B=$E2E_TMP/build
+LOG=$E2E_TMP/make-deb.log
+arch=$(dpkg --print-architecture)
+
+for tool in dpkg-buildpackage dh lintian pkg-config; do
+	command -v "$tool" >/dev/null || { fail tools "$tool missing: make deps"; e2e_finish; }
+done
+if ! dpkg-checkbuilddeps "$E2E_ROOT/debian/control" 2>"$E2E_TMP/builddeps"; then
+	fail build-depends "$(cat "$E2E_TMP/builddeps"): make deps"
+	e2e_finish
+fi
+
+if make -C "$E2E_ROOT" --no-print-directory BUILD="$B" deb >"$LOG" 2>&1; then
+	pass make-deb
+else
+	fail make-deb "$(tail -n 30 "$LOG")"
+	e2e_finish
+fi
+debs=("$B"/coach_*_"$arch".deb)
+if [ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ]; then
+	deb=${debs[0]}
+	pass "deb-in-build (${deb##*/})"
+else
+	fail deb-in-build "expected one coach_*_$arch.deb in BUILD, found: ${debs[*]}"
+	e2e_finish
+fi
+field() { dpkg-deb --field "$deb" "$1"; }
+[ "$(field Architecture)" = "$arch" ] && pass deb-architecture ||
+	fail deb-architecture "$(field Architecture), expected $arch"
+
+# --- files ------------------------------------------------------------------
+pcdir() {
+	local d
+	d=$(pkg-config --variable="$1" systemd 2>/dev/null) || d=
+	echo "${d:-$2}"
+}
+unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
+{
+	echo "-rwxr-xr-x /usr/bin/coachd"
+	echo "-rwxr-xr-x /usr/bin/coachctl"
+	echo "-rw-r--r-- /etc/coach/coach.yaml"
+	for f in "$E2E_ROOT"/config/routines/*.yaml; do echo "-rw-r--r-- /etc/coach/routines/${f##*/}"; done
+	for f in "$E2E_ROOT"/voices/*.yaml; do echo "-rw-r--r-- /usr/share/coach/voices/${f##*/}"; done
+	for f in "$E2E_ROOT"/sounds/*.wav; do echo "-rw-r--r-- /usr/share/coach/sounds/${f##*/}"; done
+	echo "-rw-r--r-- $unitdir/coachd.service"
+	echo "-rw-r--r-- $(pcdir sysusersdir /usr/lib/sysusers.d)/coach.conf"
+	echo "-rw-r--r-- $(pcdir tmpfilesdir /usr/lib/tmpfiles.d)/coach.conf"
+	echo "-rw-r--r-- /usr/share/man/man1/coachctl.1.gz"
+	echo "-rw-r--r-- /usr/share/man/man5/coach.yaml.5.gz"
+	echo "-rw-r--r-- /usr/share/man/man5/coach-routine.5.gz"
+	echo "-rw-r--r-- /usr/share/man/man8/coachd.8.gz"
+	echo "-rw-r--r-- /usr/share/doc/coach/changelog.gz"
+	echo "-rw-r--r-- /usr/share/doc/coach/copyright"
+} | sort >"$E2E_TMP/want"
+dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { p = $6; sub(/^\./, "", p); print $1, p }' |
+	sort >"$E2E_TMP/got"
+if cmp -s "$E2E_TMP/want" "$E2E_TMP/got"; then
+	pass deb-files
+else
+	fail deb-files "differs (- expected, + in the package)"
+	diff -u "$E2E_TMP/want" "$E2E_TMP/got" | sed -n '3,$s/^/  | /p'
+fi
+owners=$(dpkg-deb --contents "$deb" | awk '$2 != "root/root"')
+[ -z "$owners" ] && pass deb-owners || fail deb-owners "$owners"
+
+# --- metadata ---------------------------------------------------------------
+depends=$(field Depends)
+echo "# Depends: $depends"
+missing=
+for lib in libportaudio2 libespeak-ng1 libyaml-0-2 libsoxr0 libsndfile1; do
+	[[ ", $depends," == *", $lib"[\ ,]* ]] || missing+=" $lib"
+done
+[ -z "$missing" ] && pass deb-depends || fail deb-depends "missing:$missing"
+# libgpiod2 (Bookworm) or libgpiod3 (Trixie), once coachd uses libgpiod: the
+# linker drops a library no code calls, and then so does dpkg-shlibdeps.
+mkdir "$E2E_TMP/x"
+dpkg-deb --extract "$deb" "$E2E_TMP/x"
+if readelf -d "$E2E_TMP/x/usr/bin/coachd" | grep -q 'NEEDED.*libgpiod'; then
+	re='(^|, )libgpiod[0-9]+( |,|$)'
+	[[ $depends =~ $re ]] && pass deb-depends-libgpiod ||
+		fail deb-depends-libgpiod "coachd links libgpiod but Depends lacks it"
+else
+	echo "# not checked: Depends on libgpiod (coachd does not link libgpiod yet)"
+fi
+[[ $depends == *systemd-sysusers* ]] && pass deb-depends-sysusers ||
+	fail deb-depends-sysusers "no systemd | systemd-sysusers dependency for the postinst"
+
+dpkg-deb --control "$deb" "$E2E_TMP/ctl"
+{
+	echo /etc/coach/coach.yaml
+	for f in "$E2E_ROOT"/config/routines/*.yaml; do echo "/etc/coach/routines/${f##*/}"; done
+} | sort >"$E2E_TMP/want-conffiles"
+if sort "$E2E_TMP/ctl/conffiles" 2>/dev/null | cmp -s - "$E2E_TMP/want-conffiles"; then
+	pass deb-conffiles
+else
+	fail deb-conffiles "$(tr '\n' ' ' <"$E2E_TMP/ctl/conffiles" 2>/dev/null)"
+fi
+
+# postinst: the user first (systemd-sysusers), then enable and (if systemd
+# runs) start; every start/stop is guarded by /run/systemd/system.
+post=$E2E_TMP/ctl/postinst
+users_at=$(grep -n 'systemd-sysusers' "$post" | head -n1 | cut -d: -f1)
+enable_at=$(grep -n "deb-systemd-helper enable 'coachd.service'" "$post" | head -n1 | cut -d: -f1)
+if [ -n "$users_at" ] && [ -n "$enable_at" ] && [ "$users_at" -lt "$enable_at" ]; then
+	pass deb-postinst
+else
+	fail deb-postinst "expected systemd-sysusers, then deb-systemd-helper enable"
+fi
+grep -q 'rm -rf /var/lib/coach' "$E2E_TMP/ctl/postrm" && pass deb-postrm-purge ||
+	fail deb-postrm-purge "postrm does not remove /var/lib/coach on purge"
+for s in preinst postinst prerm postrm; do
+	[ -f "$E2E_TMP/ctl/$s" ] || continue
+	sh -n "$E2E_TMP/ctl/$s" && pass "deb-$s-syntax" || fail "deb-$s-syntax"
+done
+
+# --- lintian ----------------------------------------------------------------
+lintian --info "$B"/coach*_"$arch".deb >"$E2E_TMP/lintian" 2>&1 || true
+sed 's/^/# lintian: /' "$E2E_TMP/lintian"
+if grep -q '^E: ' "$E2E_TMP/lintian"; then
+	fail lintian "errors: $(grep -c '^E: ' "$E2E_TMP/lintian")"
+else
+	pass lintian
+fi
+
+# --- install, upgrade, purge (COACH_TEST_DPKG=1 only) -------------------------
+if [ "${COACH_TEST_DPKG:-}" != 1 ]; then
+	echo "# install, upgrade and purge not run (set COACH_TEST_DPKG=1; changes this machine)"
+	e2e_finish
+fi
+if [ "$(id -u)" -ne 0 ] || dpkg-query -W -f '${Status}' coach 2>/dev/null | grep -q installed; then
+	fail dpkg "needs root and no coach package installed"
+	e2e_finish
+fi
+at_exit "dpkg --purge coach >/dev/null 2>&1"
+wants=/etc/systemd/system/multi-user.target.wants/coachd.service
+if dpkg -i "$deb" >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-install; else
+	fail dpkg-install "$(tail -n 20 "$E2E_TMP/dpkg.log")"; e2e_finish; fi
+groups=$(id -nG coach 2>/dev/null) || groups=
+[[ " $groups " == *" audio "* && " $groups " == *" gpio "* ]] && pass dpkg-user ||
+	fail dpkg-user "coach user's groups: '$groups'"
+[ -L "$wants" ] && pass dpkg-enabled || fail dpkg-enabled "$wants missing"
+[ -x /usr/bin/coachd ] && /usr/bin/coachd --help >/dev/null && pass dpkg-runs || fail dpkg-runs
+
+# An upgrade (same files, a newer version) over an edited coach.yaml.
+echo "# edited" >>/etc/coach/coach.yaml
+cp /etc/coach/coach.yaml "$E2E_TMP/edited"
+dpkg-deb --raw-extract "$deb" "$E2E_TMP/up"
+sed -i 's/^Version: .*/&+up1/' "$E2E_TMP/up/DEBIAN/control"
+dpkg-deb --root-owner-group --build "$E2E_TMP/up" "$E2E_TMP/up.deb" >/dev/null
+if dpkg -i "$E2E_TMP/up.deb" >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-upgrade; else
+	fail dpkg-upgrade "$(tail -n 20 "$E2E_TMP/dpkg.log")"; fi
+cmp -s "$E2E_TMP/edited" /etc/coach/coach.yaml && pass dpkg-upgrade-keeps-config ||
+	fail dpkg-upgrade-keeps-config "the edited coach.yaml was replaced"
+
+if dpkg --purge coach >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-purge; else
+	fail dpkg-purge "$(tail -n 20 "$E2E_TMP/dpkg.log")"; fi
+left=$(ls -d /etc/coach /usr/bin/coachd /usr/share/coach /var/lib/coach "$wants" 2>/dev/null || true)
+[ -z "$left" ] && pass dpkg-purge-clean || fail dpkg-purge-clean "left: $left"
+e2e_finish
