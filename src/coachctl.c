@@ -2,14 +2,17 @@
  * reply.  The request is checked here with the daemon's own parser, so a typo
  * is reported without a round trip and with the same words. */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sysexits.h>
 
 #include "control.h"
 #include "ctlsock.h"
+#include "history.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define MAX_TIMEOUT_MS 600000
@@ -119,6 +122,49 @@ static int build_line(char *line, size_t size, char **words, int n)
 	return (int)len;
 }
 
+/* Prints a reply, turning the "\\n" of multi-line replies back into lines. */
+static void print_reply(FILE *out, const char *reply)
+{
+	for (const char *c = reply; *c; c++) {
+		if (c[0] == '\\' && c[1] == 'n') {
+			fputc('\n', out);
+			c++;
+		} else {
+			fputc(*c, out);
+		}
+	}
+	fputc('\n', out);
+}
+
+/* `history [csv]`: the log can outgrow a reply, so coachctl reads it itself,
+ * from the file the daemon names (PATH may be NULL: the usual place). */
+static int show_history(const char *path, bool csv)
+{
+	char found[4096];
+	struct history h;
+	struct diag err;
+	int rc;
+
+	if (!path) {
+		if (history_find_path(found, sizeof(found)) < 0) {
+			fprintf(stderr, "coachctl: no history (no state directory)\n");
+			return 1;
+		}
+		path = found;
+	}
+	if (history_load(path, &h, &err) < 0) {
+		fprintf(stderr, "coachctl: %s%s\n", err.text,
+			errno == EACCES ? " (are you in the coach group?)" : "");
+		return 1;
+	}
+	rc = csv ? history_csv(&h, stdout) : history_format(&h, time(NULL), 10, stdout);
+	if (h.skipped)
+		fprintf(stderr, "coachctl: %u damaged line%s in %s skipped\n", h.skipped,
+			h.skipped > 1 ? "s" : "", path);
+	history_free(&h);
+	return rc < 0 ? EX_IOERR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -130,6 +176,10 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) < 0)
 		return EX_USAGE;
+	/* `history --csv` reads better on a command line than `history csv`. */
+	if (argc - optind == 2 && strcmp(argv[optind], "history") == 0 &&
+	    strcmp(argv[optind + 1], "--csv") == 0)
+		argv[optind + 1] = (char *)"csv";
 	len = build_line(line, sizeof(line), argv + optind, argc - optind);
 	if (len < 0) {
 		fprintf(stderr, "coachctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
@@ -148,6 +198,16 @@ int main(int argc, char **argv)
 	}
 
 	rc = ctlsock_request(o.socket, line, reply, sizeof(reply), o.timeout_ms, &err);
+	if (req.cmd == CONTROL_HISTORY) {
+		/* The daemon names its file; without a daemon, the usual place. */
+		bool named = rc == 0 && strncmp(reply, "ok /", 4) == 0;
+
+		if (rc == 0 && control_is_error(reply)) {
+			fprintf(stderr, "%s\n", reply);
+			return 1;
+		}
+		return show_history(named ? reply + 3 : NULL, strcmp(req.arg, "csv") == 0);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "coachctl: %s%s\n", err.text,
 			rc == -ENOENT || rc == -ECONNREFUSED ? " (is coachd running?)" : "");
@@ -157,7 +217,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", reply);
 		return 1;
 	}
-	printf("%s\n", reply);
+	print_reply(stdout, reply);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "coachctl: cannot write the reply: %s\n", strerror(errno));
 		return EX_IOERR;

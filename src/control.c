@@ -1,6 +1,7 @@
 #include "control.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,19 +13,22 @@
 static const struct command {
 	const char *name;
 	const char *arg;    /* what the argument is, or NULL when there is none */
+	bool optional;      /* the argument may be left out */
 	const char *usage;
 	const char *help;
 } commands[CONTROL_CMD_MAX] = {
-	[CONTROL_STATUS] = { "status", NULL, "status", "show what the coach is doing" },
-	[CONTROL_PLAY] = { "play", NULL, "play", "start, pause or resume (like the Play button)" },
-	[CONTROL_PAUSE] = { "pause", NULL, "pause", "pause the session" },
-	[CONTROL_RESUME] = { "resume", NULL, "resume", "resume a paused session" },
-	[CONTROL_NEXT] = { "next", NULL, "next", "skip to the next step" },
-	[CONTROL_STOP] = { "stop", NULL, "stop", "stop the session" },
-	[CONTROL_RELOAD] = { "reload", NULL, "reload", "reload the routine, voice and config" },
-	[CONTROL_LIST] = { "list", NULL, "list", "list the routines" },
-	[CONTROL_HISTORY] = { "history", NULL, "history", "show recent sessions" },
-	[CONTROL_START] = { "start", "routine name", "start NAME", "start the routine called NAME" },
+	[CONTROL_STATUS] = { "status", NULL, false, "status", "show what the coach is doing" },
+	[CONTROL_PLAY] = { "play", NULL, false, "play", "start, pause or resume (like the Play button)" },
+	[CONTROL_PAUSE] = { "pause", NULL, false, "pause", "pause the session" },
+	[CONTROL_RESUME] = { "resume", NULL, false, "resume", "resume a paused session" },
+	[CONTROL_NEXT] = { "next", NULL, false, "next", "skip to the next step" },
+	[CONTROL_STOP] = { "stop", NULL, false, "stop", "stop the session" },
+	[CONTROL_RELOAD] = { "reload", NULL, false, "reload", "reload the routine, voice and config" },
+	[CONTROL_LIST] = { "list", NULL, false, "list", "list the routines (* is the chosen one)" },
+	[CONTROL_HISTORY] = { "history", "format", true, "history [csv]",
+			      "recent sessions and streaks (csv: the whole log as CSV)" },
+	[CONTROL_START] = { "start", "routine name", false, "start NAME",
+			    "choose the routine NAME (file or name) and start it" },
 };
 
 /* Writes the reason into WHY and returns -1. */
@@ -180,7 +184,7 @@ int control_parse(const char *line, size_t len, struct control_request *req,
 		shorten(shown, sizeof(shown), line, len);
 		return fail(why, why_size, "'%s' takes no argument (got '%s')", c->name, shown);
 	}
-	if (c->arg && len == 0)
+	if (c->arg && !c->optional && len == 0)
 		return fail(why, why_size, "'%s' needs a %s (usage: %s)", c->name, c->arg, c->usage);
 	if (len > CONTROL_MAX_ARG)
 		return fail(why, why_size, "%s too long (%zu bytes, at most %d)", c->arg, len,

@@ -6,8 +6,8 @@
  *
  * A request line, '\n' included, is at most CONTROL_MAX_LINE bytes of printable
  * UTF-8.  Spaces around the line are ignored; words are separated by spaces.
- * Commands are lower case; only `start` takes an argument, NAME, which is the
- * rest of the line (so it may contain spaces). */
+ * Commands are lower case.  `start` takes NAME, the rest of the line (so it
+ * may contain spaces); `history` takes an optional format ("csv"). */
 #ifndef COACH_CONTROL_H
 #define COACH_CONTROL_H
 

@@ -20,14 +20,19 @@
 #include "buttons.h"
 #include "config.h"
 #include "ctlsock.h"
+#include "history.h"
 #include "keyboard.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
 #include "player.h"
+#include "refs.h"
+#include "routines.h"
 #include "schedule.h"
+#include "state.h"
 #include "status.h"
+#include "tracker.h"
 
 struct daemon {
 	const struct daemon_options *opt;
@@ -47,13 +52,17 @@ struct daemon {
 	bool ready_sent;
 	int tick_id;                  /* player housekeeping, 0 when not armed */
 	size_t next_entry;            /* the schedule entry the timer is armed for */
-	const struct clip *error_clip; /* a spoken error waiting for an idle moment */
+	const struct clip *idle_clip; /* said at the next idle moment (an error, the streak) */
+	char history_path[PATH_MAX];  /* "" when there is no state directory */
+	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
+	struct tracker tracker;       /* follows sessions for the history */
 	char summary[256];            /* last STATUS= sent to systemd */
 	const char *buttons;          /* "off", "ok", "unavailable" */
 	struct buttons *btn;          /* NULL when off or unavailable */
 };
 
 static void arm_tick(struct daemon *d, int ms);
+static void track(struct daemon *d, const struct player_status *ps);
 
 static const char *default_config_path(const struct daemon *d)
 {
@@ -62,12 +71,27 @@ static const char *default_config_path(const struct daemon *d)
 
 /* The routine file: the --routine option, else the config's routine, taken as
  * a file in the routines folder unless it is a path. */
+/* The routine file: the --routine option, else the one the user chose with
+ * the buttons or `coachctl start` (remembered, as long as the config still
+ * names the routine it named then), else the config's. */
 static void resolve_routine(struct daemon *d, const struct config *c)
 {
-	if (d->opt->routine)
+	char chosen[STATE_MAX_VALUE + 1], under[STATE_MAX_VALUE + 1];
+
+	if (d->opt->routine) {
 		snprintf(d->routine_path, sizeof(d->routine_path), "%s", d->opt->routine);
-	else
+		return;
+	}
+	paths_routine(d->opt->paths, c->routine, d->routine_path, sizeof(d->routine_path));
+	if (!d->state_path[0] || state_load(d->state_path, "routine", chosen, sizeof(chosen)) != 1 ||
+	    state_load(d->state_path, "config_routine", under, sizeof(under)) != 1 ||
+	    strcmp(under, c->routine) != 0)
+		return;
+	paths_routine(d->opt->paths, chosen, d->routine_path, sizeof(d->routine_path));
+	if (access(d->routine_path, R_OK) < 0) {
+		log_warn("the chosen routine %s is gone; using %s", chosen, c->routine);
 		paths_routine(d->opt->paths, c->routine, d->routine_path, sizeof(d->routine_path));
+	}
 }
 
 static struct bundle_files files(const struct daemon *d)
@@ -90,6 +114,10 @@ static int read_config(struct daemon *d, struct config *c, struct diag *err)
 
 	if (config_load(d->config_path, &fresh, err) < 0)
 		return -1;
+	if (config_check_refs(&fresh, d->config_path, d->opt->paths, err) < 0) {
+		config_free(&fresh);
+		return -1;
+	}
 	resolve_routine(d, &fresh);
 	f = files(d);
 	f.voice = fresh.voice;
@@ -233,12 +261,13 @@ static void on_tick(void *ctx)
 	d->tick_id = 0;
 	next = player_tick(d->player);
 	player_status(d->player, &ps);
+	track(d, &ps);
 	show_led(d, &ps);
 	if (is_idle(&ps)) {
 		install_pending(d);
-		if (d->error_clip) {
-			player_say(d->player, d->error_clip);
-			d->error_clip = NULL;
+		if (d->idle_clip) {
+			player_say(d->player, d->idle_clip);
+			d->idle_clip = NULL;
 			next = 50;
 		}
 	}
@@ -286,7 +315,7 @@ static void on_said(void *ctx, const struct clip *clip)
 {
 	struct daemon *d = ctx;
 
-	d->error_clip = clip;
+	d->idle_clip = clip;
 	arm_tick(d, 0);
 }
 
@@ -327,6 +356,138 @@ static void reload(struct daemon *d)
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
 	request_load(d);
+}
+
+/* Makes routine FILE (a file in the routines folder) the one to play and
+ * remembers it; loads it, and starts it once loaded if PLAY. */
+static void choose_routine(struct daemon *d, const char *file, bool play)
+{
+	struct diag err;
+
+	paths_routine(d->opt->paths, file, d->routine_path, sizeof(d->routine_path));
+	if (d->state_path[0] &&
+	    (state_save(d->state_path, "routine", file, &err) < 0 ||
+	     state_save(d->state_path, "config_routine", d->config.routine, &err) < 0))
+		log_warn("%s", err.text);
+	d->play_when_loaded = play;
+	request_load(d);
+}
+
+/* Long press of Next while idle: the next routine in the folder, said aloud. */
+static void cycle_routine(struct daemon *d)
+{
+	struct routines r;
+	int i, start;
+
+	if (routines_scan(d->opt->paths->routines, &r) < 0 || r.n == 0)
+		return;
+	start = routines_index_of(&r, d->routine_path);
+	i = start;
+	do {
+		i = (i + 1) % (int)r.n;
+	} while (!r.entry[i].name[0] && i != start);
+	if (!r.entry[i].name[0] || i == start)
+		return;
+	log_info("chose the routine %s (\"%s\")", r.entry[i].file, r.entry[i].name);
+	choose_routine(d, r.entry[i].file, false);
+	loader_say(d->loader, r.entry[i].name);
+}
+
+/* "morning-back* (Morning back mobility)\n..." with newlines escaped: replies
+ * are one line; coachctl turns "\\n" back into lines. */
+static void list_routines(struct daemon *d, char *reply, size_t size)
+{
+	struct routines r;
+	size_t o = 0;
+
+	if (routines_scan(d->opt->paths->routines, &r) < 0) {
+		control_reply_error(reply, size, "cannot read %s: %s", d->opt->paths->routines,
+				    strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < r.n && o < size; i++) {
+		bool current = (int)i == routines_index_of(&r, d->routine_path);
+		int w = snprintf(reply + o, size - o, "%s%.*s%s  %s", i ? "\\n" : "",
+				 (int)strlen(r.entry[i].file) - 5, r.entry[i].file, current ? " *" : "",
+				 r.entry[i].name[0] ? r.entry[i].name : "(has an error: coachd --check)");
+
+		o += w > 0 ? (size_t)w : 0;
+	}
+	if (r.n == 0)
+		control_reply_error(reply, size, "no routines in %s", d->opt->paths->routines);
+}
+
+static void start_routine(struct daemon *d, const char *name, const struct player_status *ps,
+			  char *reply, size_t size)
+{
+	struct routines r;
+	int i;
+
+	if (routines_scan(d->opt->paths->routines, &r) < 0 || (i = routines_find(&r, name)) < 0) {
+		control_reply_error(reply, size, "no routine called '%s' (see coachctl list)", name);
+		return;
+	}
+	if (ps->state == SESSION_RUNNING || ps->state == SESSION_PAUSED) {
+		control_reply_error(reply, size, "a session is %s; stop it first",
+				    session_state_name(ps->state));
+		return;
+	}
+	if (!r.entry[i].name[0]) {
+		control_reply_error(reply, size, "%s has an error (see coachd --check -r %s/%s)",
+				    r.entry[i].file, d->opt->paths->routines, r.entry[i].file);
+		return;
+	}
+	choose_routine(d, r.entry[i].file, true);
+	control_reply(reply, size, "ok starting %s", r.entry[i].name);
+}
+
+/* Writes a finished or stopped session to the history; after a finished one,
+ * says the streak. */
+static void record_session(struct daemon *d, const struct tracker_record *r)
+{
+	struct history_entry e;
+	struct history h;
+	struct diag err;
+	unsigned current, best, n;
+	enum phrase ph;
+	char text[256];
+
+	if (!d->history_path[0] || !d->bundle)
+		return;
+	history_entry_init(&e, r->started, d->bundle->routine.name,
+			   r->finished ? HISTORY_FINISHED : HISTORY_STOPPED, r->seconds,
+			   r->steps_done, r->steps_total);
+	if (history_append(d->history_path, &e, &err) < 0) {
+		log_warn("%s", err.text);
+		return;
+	}
+	log_info("history: %s, %s, %u s, %u/%u steps", d->bundle->routine.name,
+		 r->finished ? "finished" : "stopped", r->seconds, r->steps_done, r->steps_total);
+	if (!r->finished)
+		return;
+	if (history_load(d->history_path, &h, &err) < 0) {
+		log_warn("%s", err.text);
+		return;
+	}
+	if (history_streak(&h, time(NULL), &current, &best) == 0 &&
+	    (ph = history_streak_phrase(current, &n)) != PHRASE_MAX) {
+		voice_say(&d->bundle->voice, ph, NULL, n, 0, text, sizeof(text));
+		log_info("streak: %u (best %u): \"%s\"", current, best, text);
+		loader_say(d->loader, text);
+	}
+	history_free(&h);
+}
+
+static void track(struct daemon *d, const struct player_status *ps)
+{
+	struct timespec ts;
+	struct tracker_record r;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (d->bundle &&
+	    tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
+			   ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r))
+		record_session(d, &r);
 }
 
 /* Refuses controls that do not apply, so coachctl can say why. */
@@ -386,6 +547,21 @@ static void on_request(void *ctx, const struct control_request *req, char *reply
 			return;
 		control(d, controls[req->cmd]);
 		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
+		return;
+	case CONTROL_LIST:
+		list_routines(d, reply, size);
+		return;
+	case CONTROL_START:
+		start_routine(d, req->arg, &ps, reply, size);
+		return;
+	case CONTROL_HISTORY:
+		/* coachctl reads the log itself: it can be longer than a reply. */
+		if (req->arg[0] && strcmp(req->arg, "csv") != 0)
+			control_reply_error(reply, size, "unknown history format '%s' (expected csv)", req->arg);
+		else if (!d->history_path[0])
+			control_reply_error(reply, size, "no history: coachd has no state directory");
+		else
+			control_reply(reply, size, "ok %s", d->history_path);
 		return;
 	default:
 		control_reply_error(reply, size, "'%s' is not supported by this coachd",
@@ -465,7 +641,10 @@ static void act(struct daemon *d, enum action a)
 			control(d, SESSION_STOP);
 		break;
 	case ACT_AGAIN:
-		say_cue_again(d);
+		if (in_session)
+			say_cue_again(d);
+		else
+			cycle_routine(d);
 		break;
 	case ACT_QUIT:
 		loop_quit(d->loop);
@@ -521,6 +700,24 @@ static void arm_schedule(struct daemon *d)
 			  ctime(&next));
 }
 
+/* Makes ENTRY's routine (or the usual one) current; returns true when that
+ * means loading another one first. */
+static bool schedule_routine(struct daemon *d, const struct schedule_entry *entry)
+{
+	char before[sizeof(d->routine_path)];
+
+	memcpy(before, d->routine_path, sizeof(before));
+	if (entry->routine)
+		paths_routine(d->opt->paths, entry->routine, d->routine_path, sizeof(d->routine_path));
+	else
+		resolve_routine(d, &d->config);
+	if (strcmp(before, d->routine_path) == 0)
+		return false;
+	log_info("schedule: routine %s", d->routine_path);
+	request_load(d);
+	return true;
+}
+
 static void on_schedule(void *ctx, int fd, uint32_t events)
 {
 	struct daemon *d = ctx;
@@ -534,7 +731,18 @@ static void on_schedule(void *ctx, int fd, uint32_t events)
 		return;
 	}
 	if (d->next_entry < d->config.nschedule && d->bundle) {
+		const struct schedule_entry *e = &d->config.schedule[d->next_entry];
+
 		player_status(d->player, &ps);
+		/* An entry that names a routine plays it on its days (not remembered
+		 * as the user's choice); one that names none, the usual routine. */
+		if (is_idle(&ps) && schedule_routine(d, e)) {
+			d->play_when_loaded = e->action == SCHEDULE_START;
+			if (e->action == SCHEDULE_REMIND)
+				player_say(d->player, &d->bundle->reminder);
+			arm_schedule(d);
+			return;
+		}
 		if (is_idle(&ps) && d->config.schedule[d->next_entry].action == SCHEDULE_START) {
 			log_info("schedule: starting the session");
 			control(d, SESSION_PLAY);
@@ -664,6 +872,12 @@ int daemon_run(const struct daemon_options *o)
 	int rc;
 
 	snprintf(d.config_path, sizeof(d.config_path), "%s", default_config_path(&d));
+	if (history_default_path(d.history_path, sizeof(d.history_path)) < 0 ||
+	    state_path(STATE_FILE, d.state_path, sizeof(d.state_path)) < 0) {
+		log_warn("no state directory (STATE_DIRECTORY, XDG_STATE_HOME, HOME): "
+			 "no history, and choices are not remembered");
+		d.history_path[0] = d.state_path[0] = '\0';
+	}
 	config_defaults(&d.config);
 	/* A bad config or routine at start-up: refuse to start (EX_CONFIG). */
 	if (read_config(&d, &d.config, &err) < 0) {

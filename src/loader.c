@@ -88,7 +88,8 @@ static void *worker(void *arg)
 			pthread_cond_wait(&ld->wake, &ld->lock);
 		if (ld->quit)
 			break;
-		if (ld->has_job) {
+		/* A sentence to say first: it is short, and someone is waiting. */
+		if (ld->has_job && !ld->has_say) {
 			j = ld->job;
 			ld->has_job = false;
 			pthread_mutex_unlock(&ld->lock);
