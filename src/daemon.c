@@ -56,6 +56,7 @@ struct daemon {
 	char history_path[PATH_MAX];  /* "" when there is no state directory */
 	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
 	struct tracker tracker;       /* follows sessions for the history */
+	bool say_now;                 /* the next sentence said plays at once, not when idle */
 	char summary[256];            /* last STATUS= sent to systemd */
 	const char *buttons;          /* "off", "ok", "unavailable" */
 	struct buttons *btn;          /* NULL when off or unavailable */
@@ -315,6 +316,13 @@ static void on_said(void *ctx, const struct clip *clip)
 {
 	struct daemon *d = ctx;
 
+	if (d->say_now) {
+		d->say_now = false;
+		if (clip)
+			player_say(d->player, clip);
+		arm_tick(d, 50);
+		return;
+	}
 	d->idle_clip = clip;
 	arm_tick(d, 0);
 }
@@ -614,8 +622,24 @@ static void say_cue_again(struct daemon *d)
 	arm_tick(d, 50);
 }
 
+/* "Step 4 of 12: Hip flexor stretch. 8 minutes to go.", said over the
+ * session at once: the hold's timing does not change. */
+static void say_where(struct daemon *d)
+{
+	struct player_status ps;
+	struct status_input in;
+	char text[512];
+
+	snapshot(d, &ps, &in);
+	if (!d->bundle || !status_progress_speech(&in, &d->bundle->voice, text, sizeof(text))[0])
+		return;
+	log_debug("saying: \"%s\"", text);
+	d->say_now = true;
+	loader_say(d->loader, text);
+}
+
 /* What a key or a button asks for. */
-enum action { ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_QUIT, ACT_NONE };
+enum action { ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_WHERE, ACT_QUIT, ACT_NONE };
 
 /* Keys, buttons: the same actions, applied where they make sense. */
 static void act(struct daemon *d, enum action a)
@@ -646,6 +670,9 @@ static void act(struct daemon *d, enum action a)
 		else
 			cycle_routine(d);
 		break;
+	case ACT_WHERE:
+		say_where(d);
+		break;
 	case ACT_QUIT:
 		loop_quit(d->loop);
 		break;
@@ -661,6 +688,7 @@ static void on_gesture(void *ctx, enum gesture g)
 	static const enum action actions[] = {
 		[GESTURE_PLAY_SHORT] = ACT_PLAY, [GESTURE_PLAY_LONG] = ACT_STOP,
 		[GESTURE_NEXT_SHORT] = ACT_NEXT, [GESTURE_NEXT_LONG] = ACT_AGAIN,
+		[GESTURE_BOTH] = ACT_WHERE,
 	};
 
 	act(ctx, (unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE);
@@ -679,7 +707,7 @@ static void on_key(void *ctx, int fd, uint32_t events)
 		return;
 	}
 	act(d, c == ' ' || c == 'p' ? ACT_PLAY : c == 'n' ? ACT_NEXT : c == 's' ? ACT_STOP :
-	       c == 'a' ? ACT_AGAIN : c == 'q' ? ACT_QUIT : ACT_NONE);
+	       c == 'a' ? ACT_AGAIN : c == 'w' ? ACT_WHERE : c == 'q' ? ACT_QUIT : ACT_NONE);
 }
 
 /* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when

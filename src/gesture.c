@@ -27,6 +27,7 @@ struct gesture_decoder {
 	int active;              /* the button being pressed alone, -1 for none */
 	bool long_fired;         /* the active button's long press has fired */
 	bool chord;              /* both went down: nothing until both are up */
+	bool chord_clean;        /* ...before any long press fired: BOTH when they are */
 };
 
 enum due { DUE_NONE, DUE_SETTLE, DUE_LONG };
@@ -118,6 +119,7 @@ static void accept(struct gesture_decoder *d, int i, bool down, uint64_t t, uint
 		if (d->active >= 0) {
 			/* The other button is down: cancel, whatever it was doing. */
 			d->chord = true;
+			d->chord_clean = !d->long_fired;
 			return;
 		}
 		d->active = i;
@@ -127,6 +129,8 @@ static void accept(struct gesture_decoder *d, int i, bool down, uint64_t t, uint
 	}
 	if (d->chord) {
 		if (!any_down(d)) {
+			if (d->chord_clean)
+				push(out, GESTURE_BOTH);
 			d->chord = false;
 			d->active = -1;
 		}
@@ -204,6 +208,7 @@ const char *gesture_name(enum gesture g)
 	case GESTURE_PLAY_LONG: return "play-long";
 	case GESTURE_NEXT_SHORT: return "next";
 	case GESTURE_NEXT_LONG: return "next-long";
+	case GESTURE_BOTH: return "both";
 	default: return "none";
 	}
 }

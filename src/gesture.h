@@ -10,11 +10,12 @@
  *   Next down and up within long_press_ms         on release         NEXT_SHORT: next step
  *   Next held for long_press_ms                   while still held   NEXT_LONG:  say the cue again
  *   Release after a long press fired              -                  nothing more
- *   Both down: the second pressed while the       -                  nothing: the first's short press
- *     first is held, before or after the first's                     is cancelled, and nothing fires
- *     long press fired                                               until both are up (a fumble eyes
- *                                                                    closed does nothing rather than
- *                                                                    something unexpected)
+ *   Both down (the second pressed while the       when both are up   BOTH: say where you are and what
+ *     first is held), then both up, no long                          is left; the first's short press
+ *     press fired                                                    is cancelled
+ *   Both down after the first's long press fired  -                  nothing until both are up (a fumble
+ *                                                                    eyes closed does nothing rather
+ *                                                                    than something unexpected)
  *   Edges within debounce_ms of the last          -                  ignored: bounce.  Chatter keeps
  *     accepted edge on that line                                     the line locked until it has been
  *                                                                    quiet for debounce_ms; the level
@@ -42,6 +43,7 @@ enum gesture {
 	GESTURE_PLAY_LONG,
 	GESTURE_NEXT_SHORT,
 	GESTURE_NEXT_LONG,
+	GESTURE_BOTH,
 };
 
 #define GESTURE_NO_DEADLINE UINT64_MAX

@@ -96,3 +96,36 @@ char *status_summary(const struct status_input *in, char *buf, size_t size)
 	snprintf(buf + strlen(buf), size - strlen(buf), "%s", paused);
 	return buf;
 }
+
+char *status_progress_speech(const struct status_input *in, const struct voice *v,
+			     char *buf, size_t size)
+{
+	const struct plan_phase *ph;
+	uint64_t left_s;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!in_session(in) || size < 2)
+		return buf;
+	ph = &in->plan->phases[plan_phase_at(in->plan, in->pos)];
+	voice_say(v, PHRASE_PROGRESS, in->routine->steps[ph->step].name, ph->step + 1,
+		  (unsigned)in->routine->nsteps, buf, size);
+	n = strlen(buf);
+	if (n + 1 >= size)
+		return buf;
+	buf[n++] = ' ';
+	left_s = in->plan->total > in->pos ? (in->plan->total - in->pos) / in->plan->rate : 0;
+	/* Minutes while there are some; then seconds, to the nearest five. */
+	if (left_s >= 90)
+		voice_say(v, PHRASE_MINUTES_LEFT, NULL, (unsigned)((left_s + 30) / 60), 0,
+			  buf + n, size - n);
+	else if (left_s >= 55)
+		voice_say(v, PHRASE_MINUTE_LEFT, NULL, 0, 0, buf + n, size - n);
+	else {
+		uint64_t rounded = (left_s + 2) / 5 * 5;
+
+		voice_say(v, PHRASE_SECONDS_LEFT, NULL, (unsigned)(rounded ? rounded : left_s), 0,
+			  buf + n, size - n);
+	}
+	return buf;
+}

@@ -8,6 +8,7 @@
 #include "plan.h"
 #include "routine.h"
 #include "session.h"
+#include "voice.h"
 
 struct status_input {
 	const struct plan *plan;        /* NULL while nothing is loaded */
@@ -22,6 +23,11 @@ struct status_input {
  * session_remaining=612.0 phase=hold routine="..." audio=ok buttons=off"; fields that do
  * not apply are "-".  Returns BUF. */
 char *status_line(const struct status_input *in, char *buf, size_t size);
+
+/* What the coach says when asked where you are, in voice V: "Step 4 of 12:
+ * Hip flexor stretch. 8 minutes to go."  Empty outside a session.  Returns BUF. */
+char *status_progress_speech(const struct status_input *in, const struct voice *v,
+			     char *buf, size_t size);
 
 /* "Step 3/12: Hip flexor stretch, left side" or "Idle", for systemd. */
 char *status_summary(const struct status_input *in, char *buf, size_t size);

@@ -50,6 +50,10 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_FILE_ERROR] = "file_error",
 	[PHRASE_STREAK_ONE] = "streak_one",
 	[PHRASE_STREAK] = "streak",
+	[PHRASE_PROGRESS] = "progress",
+	[PHRASE_MINUTES_LEFT] = "minutes_left",
+	[PHRASE_MINUTE_LEFT] = "minute_left",
+	[PHRASE_SECONDS_LEFT] = "seconds_left",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -73,6 +77,10 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_FILE_ERROR] = "The routine file has an error on line {n}.",
 	[PHRASE_STREAK_ONE] = "That's day one. See you tomorrow.",
 	[PHRASE_STREAK] = "{n} mornings in a row.",
+	[PHRASE_PROGRESS] = "Step {n} of {total}: {name}.",
+	[PHRASE_MINUTES_LEFT] = "{n} minutes to go.",
+	[PHRASE_MINUTE_LEFT] = "One minute to go.",
+	[PHRASE_SECONDS_LEFT] = "{n} seconds to go.",
 };
 
 const char *phrase_key(enum phrase p)

@@ -26,6 +26,10 @@ enum phrase {
 	PHRASE_FILE_ERROR,       /* "The routine file has an error on line {n}." */
 	PHRASE_STREAK_ONE,       /* "That's day one. See you tomorrow." after a session */
 	PHRASE_STREAK,           /* "{n} mornings in a row." after a session */
+	PHRASE_PROGRESS,         /* "Step {n} of {total}: {name}." on demand */
+	PHRASE_MINUTES_LEFT,     /* "{n} minutes to go." */
+	PHRASE_MINUTE_LEFT,      /* "One minute to go." */
+	PHRASE_SECONDS_LEFT,     /* "{n} seconds to go." */
 	PHRASE_MAX
 };
 

@@ -212,26 +212,29 @@ static void glitch_is_no_press(void **state)
 static void both_buttons(void **state)
 {
 	(void)state;
-	/* Pressed together: nothing, however long they are held. */
+	/* Pressed together: one BOTH once both are up, however long they are
+	 * held (no long press fires during a chord). */
 	PRESS(PLAY, 0);
 	PRESS(NEXT, 0);
 	tick(3000);
-	RELEASE(PLAY, 3100);
-	RELEASE(NEXT, 3200);
 	expect(0);
-	/* Next pressed during Play's press, released first: still nothing. */
+	RELEASE(PLAY, 3100);
+	expect(0);                       /* not until both are up */
+	RELEASE(NEXT, 3200);
+	expect(1, GESTURE_BOTH);
+	/* Next pressed during Play's press, fumbled: still one BOTH, at the end. */
 	PRESS(PLAY, 4000);
 	PRESS(NEXT, 4200);
 	RELEASE(NEXT, 4300);
-	PRESS(NEXT, 4400);               /* still no gesture until both are up */
+	PRESS(NEXT, 4400);
 	RELEASE(NEXT, 4500);
 	RELEASE(PLAY, 4600);
 	tick(9000);
-	expect(0);
+	expect(2, GESTURE_BOTH, GESTURE_BOTH);
 	/* Then each works again. */
 	PRESS(NEXT, 10000);
 	RELEASE(NEXT, 10100);
-	expect(1, GESTURE_NEXT_SHORT);
+	expect(3, GESTURE_BOTH, GESTURE_BOTH, GESTURE_NEXT_SHORT);
 }
 
 static void press_during_long_press(void **state)

@@ -21,6 +21,10 @@ wait_status() { WANT=$1; wait_for status_matches "$2"; }
 # glitch shorter than the debounce); a hold outlasts long_press (1 s).
 tap() { echo "$1 press" >"$FIFO"; sleep 0.1; echo "$1 release" >"$FIFO"; }
 hold() { echo "$1 press" >"$FIFO"; sleep 1.3; echo "$1 release" >"$FIFO"; }
+both() {
+	echo "play press" >"$FIFO"; sleep 0.1; echo "next press" >"$FIFO"; sleep 0.2
+	echo "play release" >"$FIFO"; sleep 0.1; echo "next release" >"$FIFO"
+}
 
 mkfifo "$FIFO"
 sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" -e 's|^  led: none|  led: 22|' \
@@ -56,6 +60,14 @@ hold next   # say the cue again: the hold's time is untouched
 status; after_again=$(field remaining)
 grep -q 'buttons: next-long' "$LOG" && pass long-next-heard || fail long-next-heard "no next-long"
 [[ $STATUS == running* ]] && pass long-next-keeps-running || fail long-next-keeps-running "$STATUS"
+both        # where am I: said over the hold
+if wait_for "grep -q 'saying: \"Step 3 of 3: Three. [0-9]* seconds to go.\"' '$LOG'" 5; then
+	pass both-says-progress
+else
+	fail both-says-progress "$(grep -E 'both|saying' "$LOG")"
+fi
+status
+[[ $STATUS == running* ]] && pass progress-keeps-running || fail progress-keeps-running "$STATUS"
 hold play
 wait_status '^idle ' 5 && pass long-play-stops || fail long-play-stops "$STATUS"
 sleep 1
