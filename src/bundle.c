@@ -89,6 +89,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 	}
 	scale_tones(b->sounds, f->tone_percent);
 	src.ctx = *speech;
+	src.style = f->style;
 	for (int i = 0; i < SOUND_MAX; i++)
 		src.sound_frames[i] = b->sounds[i].frames;
 	rc = plan_build(&b->plan, &b->routine, &b->voice, rate, &src);

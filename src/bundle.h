@@ -28,6 +28,7 @@ struct bundle_files {
 	const char *sounds_dir;     /* where the tones are */
 	const char *voice;          /* profile used when the routine names none */
 	unsigned tone_percent;      /* the tones' loudness, 1..100; 0 means 100 */
+	enum plan_style style;      /* voice and tones, tones only, voice only */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).

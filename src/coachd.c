@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 	f = (struct bundle_files){
 		.routine = routine, .voices_dir = p.voices, .sounds_dir = p.sounds,
 		.voice = cfg.voice, .tone_percent = cfg.tones,
+		.style = (enum plan_style)cfg.style,
 	};
 	rc = o.check ? check(&f, &p, config, &cfg) : plan_or_render(&o, &f);
 	config_free(&cfg);

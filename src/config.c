@@ -299,7 +299,9 @@ static int parse_schedule(struct yamldoc *yd, yaml_node_t *seq, struct config *c
 
 static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 {
-	static const char *const keys[] = { "routine", "voice", "audio", "buttons", "schedule", NULL };
+	static const char *const keys[] = { "routine", "voice", "style", "audio", "buttons",
+					    "schedule", NULL };
+	static const char *const styles[] = { "both", "tones", "voice", NULL };
 	yaml_node_t *root = yamldoc_root(yd), *v;
 
 	if (yamldoc_check_keys(yd, root, keys, err) < 0 ||
@@ -312,6 +314,19 @@ static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 		return yamldoc_error(yd, yamldoc_get(yd, root, "voice"), err,
 				     "voice '%s' is not a profile name (expected a name such as en, from the voices folder)",
 				     yamldoc_snippet(c->voice, snip, sizeof(snip)));
+	}
+	v = yamldoc_get(yd, root, "style");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		char snip[YAMLDOC_SNIPPET];
+		int i = 0;
+
+		while (styles[i] && (!t || strcmp(t, styles[i]) != 0))
+			i++;
+		if (!styles[i])
+			return yamldoc_error(yd, v, err, "unknown style '%s' (expected both, tones or voice)",
+					     t ? yamldoc_snippet(t, snip, sizeof(snip)) : yamldoc_describe(v));
+		c->style = i;  /* the order of enum plan_style */
 	}
 	v = yamldoc_get(yd, root, "voice");
 	if (v) {

@@ -26,6 +26,7 @@ struct config_buttons {
 struct config {
 	char *routine;           /* file name in the routines folder, or a path (default "morning-back.yaml") */
 	char *voice;             /* voice profile when the routine names none (default "en") */
+	int style;               /* enum plan_style: both (default), tones, voice */
 	char *device;            /* PortAudio device name or part of one (default "default") */
 	unsigned rate;           /* output sample rate, 8000..192000 (default 48000) */
 	unsigned latency_ms;     /* output latency, 5..500 (default 40) */

@@ -103,6 +103,7 @@ static struct bundle_files files(const struct daemon *d)
 		.sounds_dir = d->opt->paths->sounds,
 		.voice = d->config.voice,
 		.tone_percent = d->config.tones,
+		.style = (enum plan_style)d->config.style,
 	};
 }
 

@@ -22,6 +22,7 @@ struct job {
 	char voice[64];
 	unsigned rate;
 	unsigned tone_percent;
+	enum plan_style style;
 };
 
 struct result {
@@ -58,7 +59,7 @@ static struct result load(struct loader *ld, const struct job *j)
 {
 	struct bundle_files f = {
 		.routine = j->routine, .voices_dir = j->voices, .sounds_dir = j->sounds,
-		.voice = j->voice, .tone_percent = j->tone_percent,
+		.voice = j->voice, .tone_percent = j->tone_percent, .style = j->style,
 	};
 	struct result r = { 0 };
 
@@ -212,7 +213,7 @@ void loader_free(struct loader *ld)
 
 int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate)
 {
-	struct job j = { .rate = rate, .tone_percent = f->tone_percent };
+	struct job j = { .rate = rate, .tone_percent = f->tone_percent, .style = f->style };
 
 	snprintf(j.routine, sizeof(j.routine), "%s", f->routine);
 	snprintf(j.voices, sizeof(j.voices), "%s", f->voices_dir);

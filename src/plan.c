@@ -20,6 +20,7 @@ struct builder {
 	const struct voice *v;
 	const struct plan_sources *src;
 	size_t cap_phases, cap_cues, cap_texts;
+	uint32_t snd[SOUND_MAX];  /* what marks take: the tones, or their spoken stand-ins */
 	uint64_t t;      /* the cursor: where the next phase starts */
 	uint64_t lead;   /* frames the next phase waits before speaking (after an end tone) */
 	int error;
@@ -54,7 +55,7 @@ static int intern(struct builder *b, const char *text)
 	char **texts;
 	uint32_t *frames;
 
-	if (b->error)
+	if (b->error || b->src->style == PLAN_TONES_ONLY)
 		return -1;
 	for (size_t i = 0; i < p->ntexts; i++)
 		if (strcmp(p->texts[i], text) == 0)
@@ -182,6 +183,51 @@ static uint32_t text_len(const struct builder *b, int text)
 	return text < 0 ? 0 : b->p->text_frames[text];
 }
 
+/* What speaks for tone SOUND in the voice-only style (K: the tick's second). */
+static int stand_in(struct builder *b, enum sound sound, unsigned k)
+{
+	switch (sound) {
+	case SOUND_START: return intern_phrase(b, PHRASE_BEGIN, NULL, 0, 0);
+	case SOUND_TICK: return intern_phrase(b, PHRASE_COUNT_REP, NULL, k, 0);
+	case SOUND_END: return intern_phrase(b, PHRASE_RELAX, NULL, 0, 0);
+	default: return -1;  /* the finish chime: "Routine complete" is enough */
+	}
+}
+
+/* Marks a moment with tone SOUND, or with its spoken stand-in. */
+static void mark(struct builder *b, unsigned ph, uint64_t at, enum sound sound, unsigned k)
+{
+	int text;
+
+	if (b->src->style != PLAN_VOICE_ONLY) {
+		add_cue(b, ph, at, b->snd[sound], -1, (int)sound);
+		return;
+	}
+	text = stand_in(b, sound, k);
+	if (text_len(b, text) > 0)
+		add_cue(b, ph, at, text_len(b, text), text, -1);
+}
+
+/* The lengths marks take: the tones', or in the voice-only style the longest
+ * of their stand-ins, so that the layout leaves them room all the same. */
+static void mark_lengths(struct builder *b)
+{
+	memcpy(b->snd, b->src->sound_frames, sizeof(b->snd));
+	if (b->src->style != PLAN_VOICE_ONLY)
+		return;
+	for (int s = 0; s < SOUND_MAX; s++) {
+		unsigned most = s == SOUND_TICK ? (b->r->countdown ? b->r->countdown : 1) : 1;
+
+		b->snd[s] = 0;
+		for (unsigned k = 1; k <= most; k++) {
+			uint32_t len = text_len(b, stand_in(b, (enum sound)s, k));
+
+			if (len > b->snd[s])
+				b->snd[s] = len;
+		}
+	}
+}
+
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
 	return a > b ? a : b;
@@ -248,14 +294,14 @@ static void say_inside(struct builder *b, unsigned ph, struct inside *in, size_t
 static void timed_hold(struct builder *b, unsigned step, enum side side, unsigned rep)
 {
 	const struct step *s = &b->r->steps[step];
-	const uint32_t *snd = b->src->sound_frames;
+	const uint32_t *snd = b->snd;
 	uint64_t hold = ms_frames(b, s->time_ms);
 	uint64_t start = b->t, end = start + hold;
 	uint64_t free_from = start + snd[SOUND_START] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
 	uint64_t first_tick = end;
 	unsigned ph = add_phase(b, PHASE_HOLD, step, side, rep);
 
-	add_cue(b, ph, start, snd[SOUND_START], -1, SOUND_START);
+	mark(b, ph, start, SOUND_START, 0);
 	for (unsigned c = b->r->countdown; c > 0; c--) {
 		uint64_t back = (uint64_t)c * b->p->rate;
 		uint64_t at;
@@ -268,7 +314,7 @@ static void timed_hold(struct builder *b, unsigned step, enum side side, unsigne
 			continue;
 		if (at < first_tick)
 			first_tick = at;
-		add_cue(b, ph, at, snd[SOUND_TICK], -1, SOUND_TICK);
+		mark(b, ph, at, SOUND_TICK, c);
 	}
 	if (s->halfway || s->ncues) {
 		struct inside in[ROUTINE_MAX_CUES + 1];
@@ -284,7 +330,7 @@ static void timed_hold(struct builder *b, unsigned step, enum side side, unsigne
 						   intern(b, s->cues[c].say) };
 		say_inside(b, ph, in, n, free_from, hi);
 	}
-	add_cue(b, ph, end, snd[SOUND_END], -1, SOUND_END);
+	mark(b, ph, end, SOUND_END, 0);
 	end_phase(b, ph, end);
 	b->lead = snd[SOUND_END] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
 }
@@ -294,13 +340,13 @@ static void timed_hold(struct builder *b, unsigned step, enum side side, unsigne
 static void paced_hold(struct builder *b, unsigned step, enum side side)
 {
 	const struct step *s = &b->r->steps[step];
-	const uint32_t *snd = b->src->sound_frames;
+	const uint32_t *snd = b->snd;
 	uint64_t pace = ms_frames(b, s->pace_ms);
 	uint64_t start = b->t, end = start + pace * s->reps;
 	uint64_t gap = ms_frames(b, PLAN_GAP_AFTER_SPEECH_MS);
 	unsigned ph = add_phase(b, PHASE_HOLD, step, side, 0);
 
-	add_cue(b, ph, start, snd[SOUND_START], -1, SOUND_START);
+	mark(b, ph, start, SOUND_START, 0);
 	for (unsigned n = 2; n <= s->reps; n++) {
 		uint64_t at = start + pace * (n - 1);
 		int text = intern_phrase(b, PHRASE_COUNT_REP, NULL, n, s->reps);
@@ -308,7 +354,7 @@ static void paced_hold(struct builder *b, unsigned step, enum side side)
 		if (at >= start + snd[SOUND_START] && at + text_len(b, text) + gap <= at + pace)
 			say(b, ph, at, text);
 	}
-	add_cue(b, ph, end, snd[SOUND_END], -1, SOUND_END);
+	mark(b, ph, end, SOUND_END, 0);
 	end_phase(b, ph, end);
 	b->lead = snd[SOUND_END] + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
 }
@@ -373,9 +419,10 @@ static void lay_finish(struct builder *b)
 	unsigned ph = add_phase(b, PHASE_FINISH, b->r->nsteps ? b->r->nsteps - 1 : 0,
 				SIDE_NONE, 0);
 	uint64_t at = say(b, ph, b->t + b->lead, intern_phrase(b, PHRASE_COMPLETE, NULL, 0, 0));
-	uint32_t chime = b->src->sound_frames[SOUND_FINISH];
+	uint32_t chime = b->snd[SOUND_FINISH];
 
-	add_cue(b, ph, at, chime, -1, SOUND_FINISH);
+	if (chime)
+		mark(b, ph, at, SOUND_FINISH, 0);
 	b->lead = 0;
 	end_phase(b, ph, at + chime);
 }
@@ -419,6 +466,7 @@ int plan_build(struct plan *p, const struct routine *r, const struct voice *v,
 	memset(p, 0, sizeof(*p));
 	p->rate = rate;
 	intern_acks(&b);
+	mark_lengths(&b);
 	for (unsigned i = 0; i < r->nsteps && !b.error; i++)
 		lay_step(&b, i);
 	lay_finish(&b);
@@ -497,7 +545,7 @@ uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase)
 
 			*phase = j;
 			if (ph->kind == PHASE_ANNOUNCE && c < p->ncues && p->cues[c].phase == j &&
-			    p->cues[c].text == p->ack.name[ph->step]) {
+			    p->ack.name[ph->step] >= 0 && p->cues[c].text == p->ack.name[ph->step]) {
 				if (c + 1 < p->ncues && p->cues[c + 1].phase == j)
 					return p->cues[c + 1].at;
 				return ph->start + ph->length;
@@ -507,53 +555,4 @@ uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase)
 	}
 	*phase = p->nphases ? p->nphases - 1 : 0;
 	return p->total;
-}
-
-const char *phase_kind_name(enum phase_kind k)
-{
-	static const char *const names[] = {
-		[PHASE_ANNOUNCE] = "announce", [PHASE_WAIT] = "wait", [PHASE_SIDE] = "side",
-		[PHASE_PREPARE] = "prepare", [PHASE_HOLD] = "hold", [PHASE_REP_REST] = "rep-rest",
-		[PHASE_REST] = "rest", [PHASE_FINISH] = "finish",
-	};
-
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
-}
-
-static void print_time(FILE *out, uint64_t frame, unsigned rate)
-{
-	uint64_t ms = frame * 1000 / rate;
-
-	fprintf(out, "%3u:%02u.%03u", (unsigned)(ms / 60000), (unsigned)(ms / 1000 % 60),
-		(unsigned)(ms % 1000));
-}
-
-void plan_print(const struct plan *p, const struct routine *r, FILE *out)
-{
-	size_t c = 0;
-
-	fprintf(out, "%-10s %-9s %-28s %s\n", "    time", "phase", "step", "event");
-	for (size_t i = 0; i < p->nphases; i++) {
-		const struct plan_phase *ph = &p->phases[i];
-		char step[64];
-
-		snprintf(step, sizeof(step), "%.40s%s%s", r->steps[ph->step].name,
-			 ph->side ? ", " : "", side_name(ph->side));
-		if (ph->rep)
-			snprintf(step + strlen(step), sizeof(step) - strlen(step), " #%u", ph->rep);
-		print_time(out, ph->start, p->rate);
-		fprintf(out, " %-9s %-28.28s (%.1f s)\n", phase_kind_name(ph->kind), step,
-			(double)ph->length / p->rate);
-		for (; c < p->ncues && p->cues[c].phase == i; c++) {
-			const struct plan_cue *q = &p->cues[c];
-
-			print_time(out, q->at, p->rate);
-			if (q->text >= 0)
-				fprintf(out, " %-9s %-28s say \"%s\"\n", "", "", p->texts[q->text]);
-			else
-				fprintf(out, " %-9s %-28s tone %s\n", "", "", sound_name(q->sound));
-		}
-	}
-	print_time(out, p->total, p->rate);
-	fprintf(out, " total %llu frames at %u Hz\n", (unsigned long long)p->total, p->rate);
 }

@@ -64,6 +64,13 @@ struct plan {
 	struct plan_acks ack;
 };
 
+/* How intervals are marked (the config's `style`). */
+enum plan_style {
+	PLAN_VOICE_AND_TONES,  /* speech, and tones for holds and the countdown */
+	PLAN_TONES_ONLY,       /* no speech at all: tones mark everything */
+	PLAN_VOICE_ONLY,       /* no tones: "Begin.", counted seconds, "And relax." */
+};
+
 /* Where lengths come from: the speech synthesizer (or a fake in tests) and the
  * loaded tones. */
 struct plan_sources {
@@ -71,6 +78,7 @@ struct plan_sources {
 	uint32_t (*speech_frames)(void *ctx, const char *text);
 	void *ctx;
 	uint32_t sound_frames[SOUND_MAX];
+	enum plan_style style;
 };
 
 /* Gaps the layout keeps so that nothing is crowded (milliseconds). */

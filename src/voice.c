@@ -54,6 +54,8 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_MINUTES_LEFT] = "minutes_left",
 	[PHRASE_MINUTE_LEFT] = "minute_left",
 	[PHRASE_SECONDS_LEFT] = "seconds_left",
+	[PHRASE_BEGIN] = "begin",
+	[PHRASE_RELAX] = "relax",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -81,6 +83,8 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_MINUTES_LEFT] = "{n} minutes to go.",
 	[PHRASE_MINUTE_LEFT] = "One minute to go.",
 	[PHRASE_SECONDS_LEFT] = "{n} seconds to go.",
+	[PHRASE_BEGIN] = "Begin.",
+	[PHRASE_RELAX] = "And relax.",
 };
 
 const char *phrase_key(enum phrase p)

@@ -30,6 +30,8 @@ enum phrase {
 	PHRASE_MINUTES_LEFT,     /* "{n} minutes to go." */
 	PHRASE_MINUTE_LEFT,      /* "One minute to go." */
 	PHRASE_SECONDS_LEFT,     /* "{n} seconds to go." */
+	PHRASE_BEGIN,            /* "Begin." instead of the start tone (voice only) */
+	PHRASE_RELAX,            /* "And relax." instead of the end tone (voice only) */
 	PHRASE_MAX
 };
 

@@ -135,6 +135,11 @@ static void quiet_hours_and_tones(void **state)
 	assert_int_equal(config_volume_at(&c, 13, 0), 40);
 	assert_int_equal(config_volume_at(&c, 14, 0), 80);
 	config_free(&c);
+	assert_int_equal(parse("style: voice\n", &c, &err), 0);
+	assert_int_equal(c.style, 2);
+	config_free(&c);
+	expect_error("style: loud\n",
+		     "coach.yaml:1:8: error: unknown style 'loud' (expected both, tones or voice)");
 	expect_error("audio:\n  tones: 0\n",
 		     "coach.yaml:2:10: error: invalid value '0' for 'tones' (expected a whole number from 1 to 100, default 100)");
 	expect_error("audio:\n  quiet: {from: \"21:00\"}\n",

@@ -8,7 +8,8 @@
 
 #include "fixture.h"
 
-static void build(struct plan *p, struct step *steps, size_t n, unsigned countdown)
+static void build_styled(struct plan *p, struct step *steps, size_t n, unsigned countdown,
+			 enum plan_style style)
 {
 	struct routine r = { .name = (char *)"test", .countdown = countdown, .nsteps = n,
 			     .steps = steps };
@@ -16,7 +17,15 @@ static void build(struct plan *p, struct step *steps, size_t n, unsigned countdo
 	struct plan_sources src = fx_sources();
 
 	fx_voice(&v);
+	v.phrase[PHRASE_BEGIN] = (char *)"Begin.";
+	v.phrase[PHRASE_RELAX] = (char *)"And relax.";
+	src.style = style;
 	assert_int_equal(plan_build(p, &r, &v, FX_RATE, &src), 0);
+}
+
+static void build(struct plan *p, struct step *steps, size_t n, unsigned countdown)
+{
+	build_styled(p, steps, n, countdown, PLAN_VOICE_AND_TONES);
 }
 
 static void assert_tiled(const struct plan *p)
@@ -272,6 +281,51 @@ static void form_cues_inside_the_hold(void **state)
 	plan_free(&p);
 }
 
+static void tones_only_says_nothing(void **state)
+{
+	struct step s[] = { fx_sided(fx_step("Twist", "Knees to one side.", 20000)),
+			    fx_reps(fx_step("Tilts", "Rock.", 0), 4, 0) };
+	struct plan p;
+	int h;
+
+	(void)state;
+	build_styled(&p, s, 2, 3, PLAN_TONES_ONLY);
+	assert_tiled(&p);
+	assert_int_equal(p.ntexts, 0);
+	for (size_t i = 0; i < p.ncues; i++)
+		assert_true(p.cues[i].sound >= 0);
+	h = fx_find_phase(&p, PHASE_HOLD, 0);
+	assert_int_equal(p.phases[h].length, FX_MS(20000));
+	assert_int_equal(p.ack.paused, -1);
+	plan_free(&p);
+}
+
+static void voice_only_speaks_the_marks(void **state)
+{
+	struct step s[] = { fx_step("Plank", "Hold.", 10000) };
+	struct plan p;
+	int h, begin, relax;
+
+	(void)state;
+	build_styled(&p, s, 1, 3, PLAN_VOICE_ONLY);
+	assert_tiled(&p);
+	assert_no_speech_overlap(&p);
+	for (size_t i = 0; i < p.ncues; i++)
+		assert_int_equal(p.cues[i].sound, -1);
+	h = fx_find_phase(&p, PHASE_HOLD, 0);
+	begin = fx_find_said(&p, "Begin.");
+	relax = fx_find_said(&p, "And relax.");
+	assert_int_equal(p.cues[begin].at, p.phases[h].start);
+	assert_int_equal(p.cues[relax].at, p.phases[h].start + FX_MS(10000));
+	/* The countdown is counted aloud at the ticks' frames. */
+	assert_int_equal(p.cues[fx_find_said(&p, "3.")].at, p.phases[h].start + FX_MS(7000));
+	assert_int_equal(p.cues[fx_find_said(&p, "1.")].at, p.phases[h].start + FX_MS(9000));
+	/* Speech after the hold waits for "And relax." as it would for the tone. */
+	assert_true(p.cues[fx_find_said(&p, "Routine complete. Well done.")].at >=
+		    p.cues[relax].at + p.cues[relax].length);
+	plan_free(&p);
+}
+
 static void wait_step_and_texts_interned_once(void **state)
 {
 	struct step s[] = { fx_step("Foam roll", "Fetch the roller.", 30000),
@@ -357,6 +411,8 @@ int main(void)
 		cmocka_unit_test(rest_makes_room_for_long_speech),
 		cmocka_unit_test(halfway_fits_or_is_left_out),
 		cmocka_unit_test(form_cues_inside_the_hold),
+		cmocka_unit_test(tones_only_says_nothing),
+		cmocka_unit_test(voice_only_speaks_the_marks),
 		cmocka_unit_test(wait_step_and_texts_interned_once),
 		cmocka_unit_test(next_goes_to_side_then_step_then_finish),
 		cmocka_unit_test(lookup_by_frame),
