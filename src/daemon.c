@@ -3,6 +3,7 @@
  * synthesis) runs on the loader's thread; sound runs in the audio callback.
  * Neither ever blocks the loop. */
 #include "daemon.h"
+#include "daemon_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -34,44 +35,13 @@
 #include "status.h"
 #include "tracker.h"
 
-struct daemon {
-	const struct daemon_options *opt;
-	char config_path[PATH_MAX];
-	char routine_path[PATH_MAX];
-	char socket_path[PATH_MAX];
-	struct config config;
-	struct loop *loop;
-	struct loader *loader;
-	struct player *player;
-	struct ctlsock *sock;
-	int sigfd, timerfd, keyfd;
-	struct bundle *bundle;        /* the one the player plays */
-	struct bundle *pending;       /* loaded, waiting for the session to end */
-	bool play_when_loaded;
-	bool reloading;
-	bool ready_sent;
-	int tick_id;                  /* player housekeeping, 0 when not armed */
-	size_t next_entry;            /* the schedule entry the timer is armed for */
-	const struct clip *idle_clip; /* said at the next idle moment (an error, the streak) */
-	char history_path[PATH_MAX];  /* "" when there is no state directory */
-	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
-	struct tracker tracker;       /* follows sessions for the history */
-	bool say_now;                 /* the next sentence said plays at once, not when idle */
-	char summary[256];            /* last STATUS= sent to systemd */
-	const char *buttons;          /* "off", "ok", "unavailable" */
-	struct buttons *btn;          /* NULL when off or unavailable */
-};
 
-static void arm_tick(struct daemon *d, int ms);
-static void track(struct daemon *d, const struct player_status *ps);
 
 static const char *default_config_path(const struct daemon *d)
 {
 	return d->opt->config ? d->opt->config : d->opt->paths->config;
 }
 
-/* The routine file: the --routine option, else the config's routine, taken as
- * a file in the routines folder unless it is a path. */
 /* The routine file: the --routine option, else the one the user chose with
  * the buttons or `coachctl start` (remembered, as long as the config still
  * names the routine it named then), else the config's. */
@@ -141,7 +111,7 @@ static void free_bundle(struct bundle *b)
 	}
 }
 
-static void snapshot(struct daemon *d, struct player_status *ps, struct status_input *in)
+void daemon_snapshot(struct daemon *d, struct player_status *ps, struct status_input *in)
 {
 	player_status(d->player, ps);
 	*in = (struct status_input){
@@ -154,38 +124,12 @@ static void snapshot(struct daemon *d, struct player_status *ps, struct status_i
 	};
 }
 
-static bool is_idle(const struct player_status *ps)
+bool daemon_is_idle(const struct player_status *ps)
 {
 	return (ps->state == SESSION_IDLE || ps->state == SESSION_FINISHED) && !ps->sounding;
 }
 
-/* The volume for a session starting now: quiet hours, or the usual one. */
-static void set_volume_for_now(struct daemon *d)
-{
-	time_t now = time(NULL);
-	struct tm tm;
 
-	localtime_r(&now, &tm);
-	player_set_volume(d->player, config_volume_at(&d->config, (unsigned)tm.tm_hour,
-						      (unsigned)tm.tm_min) / 100.0f);
-}
-
-static void control(struct daemon *d, enum session_control c)
-{
-	struct player_status ps;
-	int rc;
-
-	player_status(d->player, &ps);
-	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED))
-		set_volume_for_now(d);
-	rc = player_control(d->player, c);
-
-	if (rc == -ENODEV)
-		log_warn("audio: no device; the session waits for it");
-	else if (rc < 0)
-		log_warn("cannot send '%s': %s", c == SESSION_PLAY ? "play" : "control", strerror(-rc));
-	arm_tick(d, 50);
-}
 
 /* Installs the pending bundle if the player can take it now. */
 static void install_pending(struct daemon *d)
@@ -199,7 +143,7 @@ static void install_pending(struct daemon *d)
 		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate);
 	if (d->play_when_loaded) {
 		d->play_when_loaded = false;
-		control(d, SESSION_PLAY);
+		daemon_control(d, SESSION_PLAY);
 	}
 }
 
@@ -209,7 +153,7 @@ static void update_systemd(struct daemon *d)
 	struct status_input in;
 	char text[256];
 
-	snapshot(d, &ps, &in);
+	daemon_snapshot(d, &ps, &in);
 	status_summary(&in, text, sizeof(text));
 	if (strcmp(text, d->summary) != 0) {
 		snprintf(d->summary, sizeof(d->summary), "%s", text);
@@ -217,7 +161,7 @@ static void update_systemd(struct daemon *d)
 	}
 }
 
-static void show_progress(struct daemon *d)
+void daemon_show_progress(struct daemon *d)
 {
 	struct player_status ps;
 	struct status_input in;
@@ -227,7 +171,7 @@ static void show_progress(struct daemon *d)
 
 	if (!d->opt->keyboard)
 		return;
-	snapshot(d, &ps, &in);
+	daemon_snapshot(d, &ps, &in);
 	if (!in.plan || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED)) {
 		keyboard_progress(ps.state == SESSION_FINISHED ? "Finished. Space starts again, q quits."
 							      : "Idle. Space starts, q quits.");
@@ -263,9 +207,9 @@ static void on_tick(void *ctx)
 	d->tick_id = 0;
 	next = player_tick(d->player);
 	player_status(d->player, &ps);
-	track(d, &ps);
+	daemon_track(d, &ps);
 	show_led(d, &ps);
-	if (is_idle(&ps)) {
+	if (daemon_is_idle(&ps)) {
 		install_pending(d);
 		if (d->idle_clip) {
 			player_say(d->player, d->idle_clip);
@@ -274,12 +218,12 @@ static void on_tick(void *ctx)
 		}
 	}
 	update_systemd(d);
-	show_progress(d);
+	daemon_show_progress(d);
 	if (next >= 0)
-		arm_tick(d, next);
+		daemon_arm_tick(d, next);
 }
 
-static void arm_tick(struct daemon *d, int ms)
+void daemon_arm_tick(struct daemon *d, int ms)
 {
 	if (d->tick_id)
 		loop_cancel(d->loop, d->tick_id);
@@ -310,7 +254,7 @@ static void on_loaded(void *ctx, struct bundle *b, const struct diag *err)
 		notify_send("READY=1");
 	}
 	update_systemd(d);
-	show_progress(d);
+	daemon_show_progress(d);
 }
 
 static void on_said(void *ctx, const struct clip *clip)
@@ -321,11 +265,11 @@ static void on_said(void *ctx, const struct clip *clip)
 		d->say_now = false;
 		if (clip)
 			player_say(d->player, clip);
-		arm_tick(d, 50);
+		daemon_arm_tick(d, 50);
 		return;
 	}
 	d->idle_clip = clip;
-	arm_tick(d, 0);
+	daemon_arm_tick(d, 0);
 }
 
 /* Tells the user about a bad file aloud, since the appliance has no screen:
@@ -343,14 +287,14 @@ static void say_error(struct daemon *d, const struct diag *err)
 	loader_say(d->loader, text);
 }
 
-static void request_load(struct daemon *d)
+void daemon_request_load(struct daemon *d)
 {
 	struct bundle_files f = files(d);
 
 	loader_request(d->loader, &f, d->config.rate);
 }
 
-static void reload(struct daemon *d)
+void daemon_reload(struct daemon *d)
 {
 	struct diag err;
 
@@ -364,220 +308,16 @@ static void reload(struct daemon *d)
 	}
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
-	request_load(d);
+	daemon_request_load(d);
 }
 
-/* Makes routine FILE (a file in the routines folder) the one to play and
- * remembers it; loads it, and starts it once loaded if PLAY. */
-static void choose_routine(struct daemon *d, const char *file, bool play)
-{
-	struct diag err;
 
-	paths_routine(d->opt->paths, file, d->routine_path, sizeof(d->routine_path));
-	if (d->state_path[0] &&
-	    (state_save(d->state_path, "routine", file, &err) < 0 ||
-	     state_save(d->state_path, "config_routine", d->config.routine, &err) < 0))
-		log_warn("%s", err.text);
-	d->play_when_loaded = play;
-	request_load(d);
-}
 
-/* Long press of Next while idle: the next routine in the folder, said aloud. */
-static void cycle_routine(struct daemon *d)
-{
-	struct routines r;
-	int i, start;
 
-	if (routines_scan(d->opt->paths->routines, &r) < 0 || r.n == 0)
-		return;
-	start = routines_index_of(&r, d->routine_path);
-	i = start;
-	do {
-		i = (i + 1) % (int)r.n;
-	} while (!r.entry[i].name[0] && i != start);
-	if (!r.entry[i].name[0] || i == start)
-		return;
-	log_info("chose the routine %s (\"%s\")", r.entry[i].file, r.entry[i].name);
-	choose_routine(d, r.entry[i].file, false);
-	loader_say(d->loader, r.entry[i].name);
-}
 
-/* "morning-back* (Morning back mobility)\n..." with newlines escaped: replies
- * are one line; coachctl turns "\\n" back into lines. */
-static void list_routines(struct daemon *d, char *reply, size_t size)
-{
-	struct routines r;
-	size_t o = 0;
 
-	if (routines_scan(d->opt->paths->routines, &r) < 0) {
-		control_reply_error(reply, size, "cannot read %s: %s", d->opt->paths->routines,
-				    strerror(errno));
-		return;
-	}
-	for (size_t i = 0; i < r.n && o < size; i++) {
-		bool current = (int)i == routines_index_of(&r, d->routine_path);
-		int w = snprintf(reply + o, size - o, "%s%.*s%s  %s", i ? "\\n" : "",
-				 (int)strlen(r.entry[i].file) - 5, r.entry[i].file, current ? " *" : "",
-				 r.entry[i].name[0] ? r.entry[i].name : "(has an error: coachd --check)");
 
-		o += w > 0 ? (size_t)w : 0;
-	}
-	if (r.n == 0)
-		control_reply_error(reply, size, "no routines in %s", d->opt->paths->routines);
-}
 
-static void start_routine(struct daemon *d, const char *name, const struct player_status *ps,
-			  char *reply, size_t size)
-{
-	struct routines r;
-	int i;
-
-	if (routines_scan(d->opt->paths->routines, &r) < 0 || (i = routines_find(&r, name)) < 0) {
-		control_reply_error(reply, size, "no routine called '%s' (see coachctl list)", name);
-		return;
-	}
-	if (ps->state == SESSION_RUNNING || ps->state == SESSION_PAUSED) {
-		control_reply_error(reply, size, "a session is %s; stop it first",
-				    session_state_name(ps->state));
-		return;
-	}
-	if (!r.entry[i].name[0]) {
-		control_reply_error(reply, size, "%s has an error (see coachd --check -r %s/%s)",
-				    r.entry[i].file, d->opt->paths->routines, r.entry[i].file);
-		return;
-	}
-	choose_routine(d, r.entry[i].file, true);
-	control_reply(reply, size, "ok starting %s", r.entry[i].name);
-}
-
-/* Writes a finished or stopped session to the history; after a finished one,
- * says the streak. */
-static void record_session(struct daemon *d, const struct tracker_record *r)
-{
-	struct history_entry e;
-	struct history h;
-	struct diag err;
-	unsigned current, best, n;
-	enum phrase ph;
-	char text[256];
-
-	if (!d->history_path[0] || !d->bundle)
-		return;
-	history_entry_init(&e, r->started, d->bundle->routine.name,
-			   r->finished ? HISTORY_FINISHED : HISTORY_STOPPED, r->seconds,
-			   r->steps_done, r->steps_total);
-	if (history_append(d->history_path, &e, &err) < 0) {
-		log_warn("%s", err.text);
-		return;
-	}
-	log_info("history: %s, %s, %u s, %u/%u steps", d->bundle->routine.name,
-		 r->finished ? "finished" : "stopped", r->seconds, r->steps_done, r->steps_total);
-	if (!r->finished)
-		return;
-	if (history_load(d->history_path, &h, &err) < 0) {
-		log_warn("%s", err.text);
-		return;
-	}
-	if (history_streak(&h, time(NULL), &current, &best) == 0 &&
-	    (ph = history_streak_phrase(current, &n)) != PHRASE_MAX) {
-		voice_say(&d->bundle->voice, ph, NULL, n, 0, text, sizeof(text));
-		log_info("streak: %u (best %u): \"%s\"", current, best, text);
-		loader_say(d->loader, text);
-	}
-	history_free(&h);
-}
-
-static void track(struct daemon *d, const struct player_status *ps)
-{
-	struct timespec ts;
-	struct tracker_record r;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (d->bundle &&
-	    tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
-			   ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r))
-		record_session(d, &r);
-}
-
-/* Refuses controls that do not apply, so coachctl can say why. */
-static bool applies(enum session_control c, const struct player_status *ps, char *reply,
-		    size_t size)
-{
-	const char *state = session_state_name(ps->state);
-	bool in_session = ps->state == SESSION_RUNNING || ps->state == SESSION_PAUSED;
-
-	if ((c == SESSION_PAUSE && ps->state != SESSION_RUNNING) ||
-	    (c == SESSION_RESUME && ps->state != SESSION_PAUSED) ||
-	    ((c == SESSION_NEXT || c == SESSION_STOP) && !in_session)) {
-		control_reply_error(reply, size, "nothing to %s (the session is %s)",
-				    c == SESSION_PAUSE ? "pause" : c == SESSION_RESUME ? "resume" :
-				    c == SESSION_NEXT ? "skip" : "stop", state);
-		return false;
-	}
-	return true;
-}
-
-static void on_request(void *ctx, const struct control_request *req, char *reply, size_t size)
-{
-	static const enum session_control controls[CONTROL_CMD_MAX] = {
-		[CONTROL_PLAY] = SESSION_PLAY, [CONTROL_PAUSE] = SESSION_PAUSE,
-		[CONTROL_RESUME] = SESSION_RESUME, [CONTROL_NEXT] = SESSION_NEXT,
-		[CONTROL_STOP] = SESSION_STOP,
-	};
-	struct daemon *d = ctx;
-	struct player_status ps;
-	struct status_input in;
-
-	snapshot(d, &ps, &in);
-	switch (req->cmd) {
-	case CONTROL_STATUS:
-		status_line(&in, reply, size);
-		return;
-	case CONTROL_RELOAD:
-		reload(d);
-		control_reply(reply, size, "ok reloading");
-		return;
-	case CONTROL_PLAY:
-		if (!d->bundle) {
-			d->play_when_loaded = true;
-			control_reply(reply, size, "ok starting when the routine is ready");
-			return;
-		}
-		/* fall through */
-	case CONTROL_PAUSE:
-	case CONTROL_RESUME:
-	case CONTROL_NEXT:
-	case CONTROL_STOP:
-		if (!d->bundle) {
-			control_reply_error(reply, size, "no routine loaded yet");
-			return;
-		}
-		if (!applies(controls[req->cmd], &ps, reply, size))
-			return;
-		control(d, controls[req->cmd]);
-		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
-		return;
-	case CONTROL_LIST:
-		list_routines(d, reply, size);
-		return;
-	case CONTROL_START:
-		start_routine(d, req->arg, &ps, reply, size);
-		return;
-	case CONTROL_HISTORY:
-		/* coachctl reads the log itself: it can be longer than a reply. */
-		if (req->arg[0] && strcmp(req->arg, "csv") != 0)
-			control_reply_error(reply, size, "unknown history format '%s' (expected csv)", req->arg);
-		else if (!d->history_path[0])
-			control_reply_error(reply, size, "no history: coachd has no state directory");
-		else
-			control_reply(reply, size, "ok %s", d->history_path);
-		return;
-	default:
-		control_reply_error(reply, size, "'%s' is not supported by this coachd",
-				    control_cmd_name(req->cmd));
-		return;
-	}
-}
 
 static void on_signal(void *ctx, int fd, uint32_t events)
 {
@@ -588,7 +328,7 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			log_info("SIGHUP: reloading");
-			reload(d);
+			daemon_reload(d);
 		} else {
 			log_info("%s: shutting down", strsignal((int)si.ssi_signo));
 			loop_quit(d->loop);
@@ -596,120 +336,10 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	}
 }
 
-/* Says the current step's cue again, over whatever plays: the hold's timing
- * does not change.  The clip was synthesized with the plan. */
-static void say_cue_again(struct daemon *d)
-{
-	struct player_status ps;
-	const struct plan *p;
-	const struct step *st;
-	const char *text;
 
-	player_status(d->player, &ps);
-	if (!d->bundle || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED))
-		return;
-	p = &d->bundle->plan;
-	st = &d->bundle->routine.steps[p->phases[plan_phase_at(p, ps.pos)].step];
-	text = st->say ? st->say : NULL;
-	for (size_t i = 0; text && i < p->ntexts; i++) {
-		if (strcmp(p->texts[i], text) == 0 && d->bundle->texts[i]) {
-			player_say(d->player, d->bundle->texts[i]);
-			arm_tick(d, 50);
-			return;
-		}
-	}
-	/* A step without a cue: its name. */
-	player_say(d->player, d->bundle->texts[p->ack.name[st - d->bundle->routine.steps]]);
-	arm_tick(d, 50);
-}
 
-/* "Step 4 of 12: Hip flexor stretch. 8 minutes to go.", said over the
- * session at once: the hold's timing does not change. */
-static void say_where(struct daemon *d)
-{
-	struct player_status ps;
-	struct status_input in;
-	char text[512];
 
-	snapshot(d, &ps, &in);
-	if (!d->bundle || !status_progress_speech(&in, &d->bundle->voice, text, sizeof(text))[0])
-		return;
-	log_debug("saying: \"%s\"", text);
-	d->say_now = true;
-	loader_say(d->loader, text);
-}
 
-/* What a key or a button asks for. */
-enum action { ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_WHERE, ACT_QUIT, ACT_NONE };
-
-/* Keys, buttons: the same actions, applied where they make sense. */
-static void act(struct daemon *d, enum action a)
-{
-	struct player_status ps;
-	bool in_session;
-
-	player_status(d->player, &ps);
-	in_session = ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED;
-	switch (a) {
-	case ACT_PLAY:
-		if (d->bundle)
-			control(d, SESSION_PLAY);
-		else
-			d->play_when_loaded = true;
-		break;
-	case ACT_NEXT:
-		if (in_session)
-			control(d, SESSION_NEXT);
-		break;
-	case ACT_STOP:
-		if (in_session)
-			control(d, SESSION_STOP);
-		break;
-	case ACT_AGAIN:
-		if (in_session)
-			say_cue_again(d);
-		else
-			cycle_routine(d);
-		break;
-	case ACT_WHERE:
-		say_where(d);
-		break;
-	case ACT_QUIT:
-		loop_quit(d->loop);
-		break;
-	case ACT_NONE:
-		break;
-	}
-	show_progress(d);
-}
-
-/* The buttons (gesture table in gesture.h). */
-static void on_gesture(void *ctx, enum gesture g)
-{
-	static const enum action actions[] = {
-		[GESTURE_PLAY_SHORT] = ACT_PLAY, [GESTURE_PLAY_LONG] = ACT_STOP,
-		[GESTURE_NEXT_SHORT] = ACT_NEXT, [GESTURE_NEXT_LONG] = ACT_AGAIN,
-		[GESTURE_BOTH] = ACT_WHERE,
-	};
-
-	act(ctx, (unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE);
-}
-
-static void on_key(void *ctx, int fd, uint32_t events)
-{
-	struct daemon *d = ctx;
-	char c;
-	ssize_t n = read(fd, &c, 1);
-
-	(void)events;
-	if (n <= 0) {
-		/* End of input: stop reading keys, keep running. */
-		loop_remove(d->loop, fd);
-		return;
-	}
-	act(d, c == ' ' || c == 'p' ? ACT_PLAY : c == 'n' ? ACT_NEXT : c == 's' ? ACT_STOP :
-	       c == 'a' ? ACT_AGAIN : c == 'w' ? ACT_WHERE : c == 'q' ? ACT_QUIT : ACT_NONE);
-}
 
 /* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when
  * the clock is set, so a changed time or zone is recomputed, never missed. */
@@ -743,7 +373,7 @@ static bool schedule_routine(struct daemon *d, const struct schedule_entry *entr
 	if (strcmp(before, d->routine_path) == 0)
 		return false;
 	log_info("schedule: routine %s", d->routine_path);
-	request_load(d);
+	daemon_request_load(d);
 	return true;
 }
 
@@ -765,21 +395,21 @@ static void on_schedule(void *ctx, int fd, uint32_t events)
 		player_status(d->player, &ps);
 		/* An entry that names a routine plays it on its days (not remembered
 		 * as the user's choice); one that names none, the usual routine. */
-		if (is_idle(&ps) && schedule_routine(d, e)) {
+		if (daemon_is_idle(&ps) && schedule_routine(d, e)) {
 			d->play_when_loaded = e->action == SCHEDULE_START;
 			if (e->action == SCHEDULE_REMIND)
 				player_say(d->player, &d->bundle->reminder);
 			arm_schedule(d);
 			return;
 		}
-		if (is_idle(&ps) && d->config.schedule[d->next_entry].action == SCHEDULE_START) {
+		if (daemon_is_idle(&ps) && d->config.schedule[d->next_entry].action == SCHEDULE_START) {
 			log_info("schedule: starting the session");
-			control(d, SESSION_PLAY);
-		} else if (is_idle(&ps)) {
+			daemon_control(d, SESSION_PLAY);
+		} else if (daemon_is_idle(&ps)) {
 			log_info("schedule: reminder");
-			set_volume_for_now(d);
+			daemon_set_volume_for_now(d);
 			player_say(d->player, &d->bundle->reminder);
-			arm_tick(d, 50);
+			daemon_arm_tick(d, 50);
 		}
 	}
 	arm_schedule(d);
@@ -826,7 +456,7 @@ static int setup(struct daemon *d)
 		snprintf(d->socket_path, sizeof(d->socket_path), "%s", d->opt->socket);
 	else if (ctlsock_default_path(d->socket_path, sizeof(d->socket_path)) < 0)
 		return EX_SOFTWARE;
-	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, on_request, d, &err);
+	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, daemon_on_request, d, &err);
 	if (rc < 0) {
 		log_error("%s", err.text);
 		return EX_UNAVAILABLE;
@@ -834,7 +464,7 @@ static int setup(struct daemon *d)
 	log_info("listening on %s", d->socket_path);
 	if (d->config.buttons.enabled) {
 		/* Without buttons the socket, terminal and schedule still work. */
-		if (buttons_open(&d->btn, d->loop, &d->config.buttons, on_gesture, d, &err) < 0) {
+		if (buttons_open(&d->btn, d->loop, &d->config.buttons, daemon_on_gesture, d, &err) < 0) {
 			log_error("%s", err.text);
 			log_warn("buttons: unavailable; coachctl, the terminal and the schedule still work");
 			d->buttons = "unavailable";
@@ -864,14 +494,14 @@ static int setup(struct daemon *d)
 	arm_schedule(d);
 	if (d->opt->keyboard) {
 		d->keyfd = STDIN_FILENO;
-		if (keyboard_open(d->keyfd) < 0 || loop_add(d->loop, d->keyfd, EPOLLIN, on_key, d) < 0)
+		if (keyboard_open(d->keyfd) < 0 || loop_add(d->loop, d->keyfd, EPOLLIN, daemon_on_key, d) < 0)
 			log_warn("terminal mode: cannot read keys from standard input");
 		log_set_before_line(keyboard_newline);
 	}
 	if (notify_watchdog_ms())
 		loop_timeout(d->loop, notify_watchdog_ms() / 2, on_watchdog, d);
 	d->play_when_loaded = d->opt->play;
-	request_load(d);
+	daemon_request_load(d);
 	return 0;
 }
 

@@ -464,7 +464,9 @@ static void bad_examples_fail_as_expected(void **state)
 		if (routine_load(path, &r, &err) == 0) {
 			/* Parses alone: a mistake across files (a voice that is not
 			 * there), which checking the whole bundle finds. */
-			struct bundle_files f = { path, "voices", "sounds", "en", 0 };
+			struct bundle_files f = {
+				.routine = path, .voices_dir = "voices", .sounds_dir = "sounds", .voice = "en",
+			};
 			struct bundle b;
 			char *root = strstr(want, "@ROOT@/");
 
