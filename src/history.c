@@ -127,23 +127,6 @@ static int format_line(const struct history_entry *e, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		if (w == 0)
-			return -EIO;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Opens the log for appending, creating it and its folder when missing. */
 static int open_log(const char *path)
 {
@@ -208,7 +191,7 @@ int history_append(const char *path, const struct history_entry *e, struct diag 
 	}
 	rc = prepare(fd, st.st_size, line, buf, sizeof(buf), &n);
 	if (rc == 0)
-		rc = write_all(fd, buf, n);
+		rc = state_write_all(fd, buf, n);
 	if (rc == 0 && fdatasync(fd) < 0)
 		rc = -errno;
 	if (rc < 0)

@@ -104,7 +104,7 @@ static int read_small(const char *path, char *buf, size_t cap, size_t *len)
 	return rc;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+int state_write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t w = write(fd, buf, len);
@@ -286,7 +286,7 @@ static int replace(const char *path, const char *text, size_t len, struct diag *
 		diag_set(err, tmp, 0, 0, "cannot create: %s", strerror(-rc));
 		return rc;
 	}
-	rc = write_all(fd, text, len);
+	rc = state_write_all(fd, text, len);
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)

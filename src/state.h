@@ -53,4 +53,8 @@ int state_load(const char *path, const char *key, char *buf, size_t size);
  * value). */
 int state_save(const char *path, const char *key, const char *value, struct diag *err);
 
+/* Writes all LEN bytes of BUF to FD, through short writes and EINTR.
+ * Returns 0 or -errno (-EIO when the file takes nothing). */
+int state_write_all(int fd, const char *buf, size_t len);
+
 #endif

@@ -10,9 +10,6 @@ SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
 REC=$E2E_TMP/abuse.wav
 ABUSE=$BUILD/tests/tool_sockabuse
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-status_matches() { STATUS=$(ctl status 2>/dev/null); [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 fds() { ls "/proc/$COACHD/fd" | wc -l; }
 
 pulse_start || e2e_finish

@@ -12,11 +12,6 @@ FIFO=$E2E_TMP/buttons
 CFG=$E2E_TMP/coach.yaml
 REC=$E2E_TMP/buttons.wav
 ROUTINE=$E2E_ROOT/tests/routines/e2e-short.yaml
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$STATUS"; }
-status() { STATUS=$(ctl status 2>/dev/null); }
-status_matches() { status; [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 # A tap is a press and a release 100 ms apart (one write of both would be a
 # glitch shorter than the debounce); a hold outlasts long_press (1 s).
 tap() { echo "$1 press" >"$FIFO"; sleep 0.1; echo "$1 release" >"$FIFO"; }

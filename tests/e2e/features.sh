@@ -10,9 +10,6 @@ LOG=$E2E_TMP/coachd.log
 DATA=$E2E_TMP/data
 FIFO=$E2E_TMP/buttons
 export XDG_STATE_HOME=$E2E_TMP/state
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-status_matches() { STATUS=$(ctl status 2>/dev/null); [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 tap() { echo "$1 press" >"$FIFO"; sleep 0.1; echo "$1 release" >"$FIFO"; }
 hold() { echo "$1 press" >"$FIFO"; sleep 1.3; echo "$1 release" >"$FIFO"; }
 

@@ -364,3 +364,13 @@ record_stop() {
 	REC_PID=
 	return "$rc"
 }
+
+# --- talking to coachd -------------------------------------------------------
+# For scripts that set SOCK: ctl ARGS runs coachctl on it; status stores the
+# status line in STATUS; field NAME prints NAME=... from it; wait_status RE S
+# waits up to S seconds for a status line matching the extended regex RE.
+ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
+status() { STATUS=$(ctl status 2>/dev/null); }
+field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$STATUS"; }
+status_matches() { status; [[ $STATUS =~ $WANT ]]; }
+wait_status() { WANT=$1; wait_for status_matches "$2"; }

@@ -12,13 +12,6 @@ LOG=$E2E_TMP/coachd.log
 REC=$E2E_TMP/live.wav
 ROUTINE=$E2E_ROOT/tests/routines/e2e-short.yaml
 
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-# field NAME: the value of NAME=... in the last status line.
-field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$STATUS"; }
-status() { STATUS=$(ctl status 2>/dev/null); }
-# Waits until the status matches the extended regex $1 (within $2 seconds).
-status_matches() { status; [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 
 pulse_start || e2e_finish
 record_start "$REC" || e2e_finish

@@ -11,9 +11,6 @@ SOCK=$E2E_TMP/coach.sock
 SUPP=$E2E_ROOT/tests/valgrind.supp
 VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
     --show-leak-kinds=definite,indirect --suppressions="$SUPP" --num-callers=30)
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-status_matches() { STATUS=$(ctl status 2>/dev/null); [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 
 if ! command -v valgrind >/dev/null; then
 	fail valgrind-present "valgrind is not installed (make deps installs it)"

@@ -10,11 +10,6 @@ LOG=$E2E_TMP/coachd.log
 WORK=$E2E_TMP/routine.yaml
 cp "$E2E_ROOT/tests/routines/e2e-short.yaml" "$WORK"
 
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$STATUS"; }
-status() { STATUS=$(ctl status 2>/dev/null); }
-status_matches() { status; [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 
 pulse_start || e2e_finish
 

@@ -6,7 +6,6 @@ set -u
 
 SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
 
 pulse_start || e2e_finish
 # The next whole minute, local time (at most 60 s away).

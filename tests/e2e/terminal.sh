@@ -7,9 +7,6 @@ set -u
 
 SOCK=$E2E_TMP/coach.sock
 ROUTINE=$E2E_ROOT/tests/routines/e2e-short.yaml
-ctl() { "$BUILD/coachctl" -s "$SOCK" "$@"; }
-status_matches() { STATUS=$(ctl status 2>/dev/null); [[ $STATUS =~ $WANT ]]; }
-wait_status() { WANT=$1; wait_for status_matches "$2"; }
 
 pulse_start || e2e_finish
 
