@@ -61,7 +61,8 @@ all: $(PROGRAMS) $(TESTS) $(TOOLS)
 deps:
 	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
+	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed (a foreign architecture's lists?); installing all the same"; } && \
+	$$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
