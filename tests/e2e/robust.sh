@@ -13,6 +13,15 @@ cp "$E2E_ROOT/tests/routines/e2e-short.yaml" "$WORK"
 
 pulse_start || e2e_finish
 
+# --- under systemd (JOURNAL_STREAM set) lines carry journald priorities ---
+printf 'audio:\n  volume: loud\n' >"$E2E_TMP/bad.yaml"
+JOURNAL_STREAM=8:1234 "$BUILD/coachd" -c "$E2E_TMP/bad.yaml" -s "$SOCK" 2>"$E2E_TMP/journal.log"
+if grep -q "^<3>$E2E_TMP/bad.yaml:2:11: error: " "$E2E_TMP/journal.log"; then
+	pass journald-priorities
+else
+	fail journald-priorities "$(cat "$E2E_TMP/journal.log")"
+fi
+
 # --- a bad config at start-up: refuse to start, exit 78, say where ----------
 printf 'audio:\n  volume: loud\n' >"$E2E_TMP/bad.yaml"
 "$BUILD/coachd" -c "$E2E_TMP/bad.yaml" -s "$SOCK" 2>"$E2E_TMP/bad.log"
