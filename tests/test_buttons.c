@@ -185,12 +185,14 @@ static void bounce_and_chord(void **state)
 	run_ms(80);
 	assert_int_equal(ngot, 1);
 	assert_int_equal(got[0], GESTURE_PLAY_SHORT);
-	/* Both buttons: nothing, even held past the long press. */
+	/* Both buttons: no long press while held, one BOTH when both are up. */
 	send("play press\nnext press\n");
 	run_ms(400);
+	assert_int_equal(ngot, 1);
 	send("play release\nnext release\n");
 	run_ms(60);
-	assert_int_equal(ngot, 1);
+	assert_int_equal(ngot, 2);
+	assert_int_equal(got[1], GESTURE_BOTH);
 }
 
 static void fake_skips_what_it_cannot_read(void **state)
