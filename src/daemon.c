@@ -35,8 +35,6 @@
 #include "status.h"
 #include "tracker.h"
 
-
-
 static const char *default_config_path(const struct daemon *d)
 {
 	return d->opt->config ? d->opt->config : d->opt->paths->config;
@@ -128,8 +126,6 @@ bool daemon_is_idle(const struct player_status *ps)
 {
 	return (ps->state == SESSION_IDLE || ps->state == SESSION_FINISHED) && !ps->sounding;
 }
-
-
 
 /* Installs the pending bundle if the player can take it now. */
 static void install_pending(struct daemon *d)
@@ -294,11 +290,17 @@ void daemon_request_load(struct daemon *d)
 	loader_request(d->loader, &f, d->config.rate);
 }
 
+static void arm_schedule(struct daemon *d);
+
 void daemon_reload(struct daemon *d)
 {
 	struct diag err;
 
+	char device[256];
+	unsigned rate = d->config.rate, latency = d->config.latency_ms;
+
 	notify_send("RELOADING=1");
+	snprintf(device, sizeof(device), "%s", d->config.device);
 	if (read_config(d, &d->config, &err) < 0) {
 		log_error("%s", err.text);
 		log_error("reload failed; keeping the running config and routine");
@@ -306,18 +308,19 @@ void daemon_reload(struct daemon *d)
 		notify_send("READY=1");
 		return;
 	}
+	/* The stream keeps its device, rate and latency until a restart, and the
+	 * routine must be built at the rate the stream plays. */
+	if (strcmp(device, d->config.device) || rate != d->config.rate ||
+	    latency != d->config.latency_ms)
+		log_warn("audio device, rate and latency changes take effect after a restart");
+	d->config.rate = rate;
+	d->config.latency_ms = latency;
+	player_set_gentle(d->player, d->config.gentle_ms);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
+	arm_schedule(d);
 	daemon_request_load(d);
 }
-
-
-
-
-
-
-
-
 
 static void on_signal(void *ctx, int fd, uint32_t events)
 {
@@ -336,18 +339,23 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	}
 }
 
-
-
-
-
-
 /* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when
  * the clock is set, so a changed time or zone is recomputed, never missed. */
 static void arm_schedule(struct daemon *d)
 {
 	size_t which = (size_t)-1;
-	time_t next = schedule_next(d->config.schedule, d->config.nschedule, time(NULL), &which);
-	struct itimerspec its = { .it_value = { .tv_sec = next } };
+	time_t now = time(NULL);
+	time_t next;
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	/* time() reads a coarse clock that can lag the timer that just fired:
+	 * never look for the next entry from before the one that fired, or the
+	 * same moment is armed again and fires again at once. */
+	if (now < d->armed_for)
+		now = d->armed_for;
+	next = schedule_next(d->config.schedule, d->config.nschedule, now, &which);
+	d->armed_for = next == (time_t)-1 ? 0 : next;
+	its.it_value.tv_sec = next;
 
 	if (next == (time_t)-1)
 		its.it_value.tv_sec = 0;  /* disarm */
@@ -377,6 +385,27 @@ static bool schedule_routine(struct daemon *d, const struct schedule_entry *entr
 	return true;
 }
 
+/* Entry E is due and the coach is idle: start, or remind. */
+static void fire(struct daemon *d, const struct schedule_entry *e)
+{
+	bool loading = schedule_routine(d, e);
+
+	if (e->action == SCHEDULE_START) {
+		log_info("schedule: starting the session");
+		if (loading)
+			d->play_when_loaded = true;
+		else
+			daemon_control(d, SESSION_PLAY);
+		return;
+	}
+	/* The reminder of the bundle playing now: a routine of another voice
+	 * that is still loading is reminded of in this one. */
+	log_info("schedule: reminder");
+	daemon_set_volume_for_now(d);
+	player_say(d->player, &d->bundle->reminder);
+	daemon_arm_tick(d, 50);
+}
+
 static void on_schedule(void *ctx, int fd, uint32_t events)
 {
 	struct daemon *d = ctx;
@@ -389,29 +418,9 @@ static void on_schedule(void *ctx, int fd, uint32_t events)
 		arm_schedule(d);
 		return;
 	}
-	if (d->next_entry < d->config.nschedule && d->bundle) {
-		const struct schedule_entry *e = &d->config.schedule[d->next_entry];
-
-		player_status(d->player, &ps);
-		/* An entry that names a routine plays it on its days (not remembered
-		 * as the user's choice); one that names none, the usual routine. */
-		if (daemon_is_idle(&ps) && schedule_routine(d, e)) {
-			d->play_when_loaded = e->action == SCHEDULE_START;
-			if (e->action == SCHEDULE_REMIND)
-				player_say(d->player, &d->bundle->reminder);
-			arm_schedule(d);
-			return;
-		}
-		if (daemon_is_idle(&ps) && d->config.schedule[d->next_entry].action == SCHEDULE_START) {
-			log_info("schedule: starting the session");
-			daemon_control(d, SESSION_PLAY);
-		} else if (daemon_is_idle(&ps)) {
-			log_info("schedule: reminder");
-			daemon_set_volume_for_now(d);
-			player_say(d->player, &d->bundle->reminder);
-			daemon_arm_tick(d, 50);
-		}
-	}
+	player_status(d->player, &ps);
+	if (d->next_entry < d->config.nschedule && d->bundle && daemon_is_idle(&ps))
+		fire(d, &d->config.schedule[d->next_entry]);
 	arm_schedule(d);
 }
 

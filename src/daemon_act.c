@@ -260,23 +260,25 @@ static void say_cue_again(struct daemon *d)
 	struct player_status ps;
 	const struct plan *p;
 	const struct step *st;
-	const char *text;
+	int name;
 
 	player_status(d->player, &ps);
 	if (!d->bundle || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED))
 		return;
 	p = &d->bundle->plan;
 	st = &d->bundle->routine.steps[p->phases[plan_phase_at(p, ps.pos)].step];
-	text = st->say ? st->say : NULL;
-	for (size_t i = 0; text && i < p->ntexts; i++) {
-		if (strcmp(p->texts[i], text) == 0 && d->bundle->texts[i]) {
+	for (size_t i = 0; st->say && i < p->ntexts; i++) {
+		if (strcmp(p->texts[i], st->say) == 0 && d->bundle->texts[i]) {
 			player_say(d->player, d->bundle->texts[i]);
 			daemon_arm_tick(d, 50);
 			return;
 		}
 	}
-	/* A step without a cue: its name. */
-	player_say(d->player, d->bundle->texts[p->ack.name[st - d->bundle->routine.steps]]);
+	/* A step without a cue: its name.  Neither exists in the tones-only
+	 * style, where no text is made. */
+	name = p->ack.name[st - d->bundle->routine.steps];
+	if (name >= 0 && d->bundle->texts[name])
+		player_say(d->player, d->bundle->texts[name]);
 	daemon_arm_tick(d, 50);
 }
 

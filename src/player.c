@@ -406,6 +406,11 @@ int player_say(struct player *p, const struct clip *clip)
 	return send_command(p, (struct command){ .kind = CMD_CLIP, .clip = clip });
 }
 
+void player_set_gentle(struct player *p, unsigned ms)
+{
+	p->cfg.gentle_ms = ms;
+}
+
 int player_set_volume(struct player *p, float volume)
 {
 	p->cfg.volume = volume;  /* kept for the next bundle */

@@ -58,6 +58,9 @@ int player_control(struct player *p, enum session_control c);
  * must stay valid until it has played.  Returns 0, -EAGAIN or -ENODEV. */
 int player_say(struct player *p, const struct clip *clip);
 
+/* Sets the gentle start (ms) for the sessions of the next bundle installed. */
+void player_set_gentle(struct player *p, unsigned ms);
+
 /* Sets the master volume (0..1) from the next callback on. */
 int player_set_volume(struct player *p, float volume);
 

@@ -8,11 +8,16 @@ SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
 
 pulse_start || e2e_finish
-# The next whole minute, local time (at most 60 s away).
-at=$(date -d '+1 minute' +%H:%M)
+# A reminder at the next whole minute, local time (at most 60 s away), and
+# a start the minute after.
+remind_at=$(date -d '+1 minute' +%H:%M)
+at=$(date -d '+2 minute' +%H:%M)
 cat >"$E2E_TMP/coach.yaml" <<YAML
 routine: $E2E_ROOT/tests/routines/e2e-short.yaml
 schedule:
+  - days: daily
+    time: "$remind_at"
+    action: remind
   - days: daily
     time: "$at"
     action: start
@@ -21,12 +26,21 @@ YAML
 COACHD=$!
 at_exit "kill $COACHD 2>/dev/null; wait $COACHD 2>/dev/null"
 wait_for "ctl status 2>/dev/null | grep -q '^idle .*End to end'" 20 && pass ready || fail ready "$(ctl status 2>&1)"
-grep -q "schedule: next start at" "$LOG" && pass armed || fail armed "no 'next start' in the log"
+grep -q "schedule: next remind at" "$LOG" && pass armed || fail armed "no 'next remind' in the log"
+# The reminder fires once: a timer that fires must not be armed again for
+# the same moment (time() can lag it).
+if wait_for "grep -q 'schedule: reminder' '$LOG'" 65; then
+	sleep 2
+	n=$(grep -c 'schedule: reminder' "$LOG")
+	[ "$n" -eq 1 ] && pass reminder-once || fail reminder-once "$n reminders"
+else
+	fail reminder-once "no reminder"
+fi
 
 # Idle until the minute: sample the daemon's CPU time; it should not grow.
 ticks() { awk '{ print $14 + $15 }' "/proc/$COACHD/stat"; }
 before=$(ticks)
-if wait_for "ctl status 2>/dev/null | grep -q '^running'" 75; then
+if wait_for "ctl status 2>/dev/null | grep -q '^running'" 70; then
 	pass schedule-started
 else
 	fail schedule-started "$(ctl status 2>&1)"
