@@ -92,8 +92,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_PLAN: o->plan = 1; break;
 		case OPT_RENDER: o->render = optarg; break;
 		case OPT_RATE:
+			/* Digits only: strtoul takes "-4294919296" as 48000 where long
+			 * has 32 bits (armhf), and a longer one where it has 64. */
 			v = strtoul(optarg, &end, 10);
-			if (*end || v < 8000 || v > 192000) {
+			if (optarg[0] < '0' || optarg[0] > '9' || *end || v < 8000 || v > 192000) {
 				fprintf(stderr, "coachd: --rate %s: expected a sample rate from 8000 to 192000 Hz\n",
 					optarg);
 				return -1;
