@@ -211,6 +211,15 @@ deb:
 # those (and qemu-user), and runs by itself when something is missing.
 # `make test-cross ARCH=...` runs the unit tests and the default routine's
 # plan and render under qemu-user against this machine's build: tests/run-cross.
+#
+# For every build, native ones included (both are no-ops on x86-64 with gcc):
+# 64-bit file offsets and inode numbers on 32-bit armhf, where readdir() and
+# stat() otherwise fail with EOVERFLOW on a file system with 64-bit inodes or
+# directory cookies (btrfs, NFS, overlayfs, and qemu-arm on a 64-bit host);
+# no fused multiply-add contraction (clang's default), so that our float code
+# rounds alike on arm64 and x86-64.  Not _TIME_BITS=64: on Bookworm armhf,
+# libgpiod 1.6's struct gpiod_line_event holds a 32-bit struct timespec.
+COACH_CFLAGS += -D_FILE_OFFSET_BITS=64 -ffp-contract=off
 CROSS_ARCH    = $(or $(ARCH),arm64)
 CROSS_arm64  := aarch64-linux-gnu qemu-aarch64
 CROSS_armhf  := arm-linux-gnueabihf qemu-arm
