@@ -3,7 +3,8 @@
  * What each key means, and its default:
  *
  * Top level
- *   name       required; spoken at the start.
+ *   name       required; shown in the status and the history, and said when
+ *              the routine is chosen with the buttons.
  *   voice      optional voice profile name (voices/<voice>.yaml); NULL = config's.
  *   rest       rest after each step, default 5s (0 .. 10m).
  *   countdown  tick tones in the last N seconds of each hold, default 3 (0 .. 10).
