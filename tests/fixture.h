@@ -14,25 +14,9 @@
 #define FX_FRAMES_PER_CHAR 80u  /* 10 ms */
 #define FX_MS(ms) ((uint64_t)(ms) * FX_RATE / 1000)
 
-static const char *const fx_phrases[PHRASE_MAX] = {
-	[PHRASE_LEFT_SIDE] = "Left side.",
-	[PHRASE_RIGHT_SIDE] = "Right side.",
-	[PHRASE_SWITCH_SIDES] = "Switch sides.",
-	[PHRASE_REST] = "Rest.",
-	[PHRASE_NEXT_UP] = "Next up: {name}.",
-	[PHRASE_REP] = "Rep {n} of {total}.",
-	[PHRASE_COUNT_REP] = "{n}.",
-	[PHRASE_HALFWAY] = "Halfway.",
-	[PHRASE_WAIT] = "Press play when you are ready.",
-	[PHRASE_COMPLETE] = "Routine complete. Well done.",
-	[PHRASE_PAUSED] = "Paused.",
-	[PHRASE_RESUMING] = "Resuming.",
-	[PHRASE_NEXT] = "Next: {name}.",
-	[PHRASE_STOPPED] = "Stopped.",
-	[PHRASE_GOOD_MORNING] = "Good morning. Press play when you are ready.",
-	[PHRASE_FILE_ERROR] = "The routine file has an error on line {n}.",
-};
 
+/* A voice with no phrases of its own: voice_say falls back to its built-in
+ * English ("Left side.", "Rep {n} of {total}.", ...). */
 static inline void fx_voice(struct voice *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -40,8 +24,6 @@ static inline void fx_voice(struct voice *v)
 	v->espeak = (char *)"en";
 	v->rate = 160;
 	v->pitch = 50;
-	for (int i = 0; i < PHRASE_MAX; i++)
-		v->phrase[i] = (char *)fx_phrases[i];
 }
 
 static inline uint32_t fx_speech_frames(void *ctx, const char *text)

@@ -17,8 +17,6 @@ static void build_styled(struct plan *p, struct step *steps, size_t n, unsigned 
 	struct plan_sources src = fx_sources();
 
 	fx_voice(&v);
-	v.phrase[PHRASE_BEGIN] = (char *)"Begin.";
-	v.phrase[PHRASE_RELAX] = (char *)"And relax.";
 	src.style = style;
 	assert_int_equal(plan_build(p, &r, &v, FX_RATE, &src), 0);
 }

@@ -9,13 +9,6 @@
 #include "fixture.h"
 #include "status.h"
 
-static const char *const extra[] = {
-	[PHRASE_PROGRESS] = "Step {n} of {total}: {name}.",
-	[PHRASE_MINUTES_LEFT] = "{n} minutes to go.",
-	[PHRASE_MINUTE_LEFT] = "One minute to go.",
-	[PHRASE_SECONDS_LEFT] = "{n} seconds to go.",
-};
-
 static struct plan plan;
 static struct step steps[2];
 static struct routine routine = { .name = (char *)"Morning \"back\"", .nsteps = 2, .steps = steps };
@@ -29,8 +22,6 @@ static int setup(void **state)
 	steps[0] = fx_sided(fx_step("Hip flexor stretch", "Kneel.", 30000));
 	steps[1] = fx_reps(fx_step("Ab hold", NULL, 10000), 3, 5000);
 	fx_voice(&voice);
-	for (int i = PHRASE_PROGRESS; i <= PHRASE_SECONDS_LEFT; i++)
-		voice.phrase[i] = (char *)extra[i];
 	return plan_build(&plan, &routine, &voice, FX_RATE, &src);
 }
 
