@@ -119,6 +119,7 @@ void daemon_snapshot(struct daemon *d, struct player_status *ps, struct status_i
 		.pos = ps->pos,
 		.audio = ps->device_ok ? "ok" : "lost",
 		.buttons = d->btn && !buttons_available(d->btn) ? "unavailable" : d->buttons,
+		.latency_us = ps->latency_us,
 	};
 }
 

@@ -51,7 +51,7 @@ static bool in_session(const struct status_input *in)
 char *status_line(const struct status_input *in, char *buf, size_t size)
 {
 	char name[160] = "-", routine[160] = "-", rep[32] = "-", rem[32] = "-", total[32] = "-";
-	char step[32] = "-";
+	char step[32] = "-", latency[32] = "-";
 	const char *side = "-", *phase = "-";
 
 	if (in->routine)
@@ -72,11 +72,13 @@ char *status_line(const struct status_input *in, char *buf, size_t size)
 		snprintf(total, sizeof(total), "%.1f",
 			 (double)(p->total > in->pos ? p->total - in->pos : 0) / p->rate);
 	}
+	if (in->latency_us)
+		snprintf(latency, sizeof(latency), "%.1f", in->latency_us / 1000.0);
 	snprintf(buf, size,
 		 "%s step=%s name=%s side=%s rep=%s remaining=%s session_remaining=%s "
-		 "phase=%s routine=%s audio=%s buttons=%s",
+		 "phase=%s routine=%s audio=%s buttons=%s latency_ms=%s",
 		 session_state_name(in->state), step, name, side, rep, rem, total, phase, routine,
-		 in->audio ? in->audio : "-", in->buttons ? in->buttons : "-");
+		 in->audio ? in->audio : "-", in->buttons ? in->buttons : "-", latency);
 	return buf;
 }
 
