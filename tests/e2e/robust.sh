@@ -108,6 +108,30 @@ kill -0 "$COACHD" && pass loss-daemon-alive || fail loss-daemon-alive "coachd ex
 ctl stop >/dev/null
 wait_status '^idle ' 5
 
+# --- a device that is not there: named, the others listed, retried calmly --
+sed -e 's|^  device: default|  device: NoSuchCard|' "$E2E_ROOT/config/coach.yaml" >"$E2E_TMP/nodev.yaml"
+NODEV_SOCK=$E2E_TMP/nodev.sock
+"$BUILD/coachd" -c "$E2E_TMP/nodev.yaml" -r "$WORK" -s "$NODEV_SOCK" >"$E2E_TMP/nodev.log" 2>&1 &
+NODEV=$!
+at_exit "kill $NODEV 2>/dev/null"
+wait_for "'$BUILD/coachctl' -s '$NODEV_SOCK' status 2>/dev/null | grep -q '^idle .*Edited'" 20
+"$BUILD/coachctl" -s "$NODEV_SOCK" play >/dev/null 2>&1
+sleep 1
+t0=$(awk '{ print $14 + $15 }' "/proc/$NODEV/stat")
+sleep 5
+t1=$(awk '{ print $14 + $15 }' "/proc/$NODEV/stat")
+nodev_status=$("$BUILD/coachctl" -s "$NODEV_SOCK" status 2>/dev/null)
+if grep -q "no output device matches 'NoSuchCard'; these are available:" "$E2E_TMP/nodev.log" &&
+   grep -q "^coachd: info:   [0-9]*: .*channels" "$E2E_TMP/nodev.log"; then
+	pass missing-device-named-and-listed
+else
+	fail missing-device-named-and-listed "$(cat "$E2E_TMP/nodev.log")"
+fi
+[[ $nodev_status == *audio=lost* ]] && pass missing-device-status || fail missing-device-status "$nodev_status"
+# Retrying every 2 s costs next to nothing: under 0.2 s of CPU in 5 s.
+[ $((t1 - t0)) -lt 20 ] && pass missing-device-no-spin || fail missing-device-no-spin "$((t1 - t0)) ticks in 5 s"
+kill "$NODEV"; wait "$NODEV" 2>/dev/null
+
 # --- SIGINT: a clean exit like SIGTERM --------------------------------------
 kill -INT "$COACHD"
 wait "$COACHD"
