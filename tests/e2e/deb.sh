@@ -3,6 +3,9 @@
 # runtime libraries, its conffiles, its maintainer scripts, and lintian with no
 # errors.  The package is built in a scratch BUILD, so $BUILD is left alone.
 #
+# With DEB_ARCH=arm64 (or armhf) the package is cross-built (make deb ARCH=...)
+# and checked the same way; .ci/run does that for arm64.
+#
 # With COACH_TEST_DPKG=1 (root, and coach not installed) it also installs the
 # package, upgrades it over an edited config and purges it, for real: that
 # changes the machine (a coach system user stays, as Debian leaves system
@@ -12,17 +15,19 @@ set -eu
 
 B=$E2E_TMP/build
 LOG=$E2E_TMP/make-deb.log
-arch=$(dpkg --print-architecture)
+arch=${DEB_ARCH:-$(dpkg --print-architecture)}
+cross=
+[ "$arch" = "$(dpkg --print-architecture)" ] || cross="ARCH=$arch"
 
 for tool in dpkg-buildpackage dh lintian pkg-config; do
 	command -v "$tool" >/dev/null || { fail tools "$tool missing: make deps"; e2e_finish; }
 done
-if ! dpkg-checkbuilddeps "$E2E_ROOT/debian/control" 2>"$E2E_TMP/builddeps"; then
+if ! dpkg-checkbuilddeps ${cross:+-a "$arch"} "$E2E_ROOT/debian/control" 2>"$E2E_TMP/builddeps"; then
 	fail build-depends "$(cat "$E2E_TMP/builddeps"): make deps"
 	e2e_finish
 fi
 
-if make -C "$E2E_ROOT" --no-print-directory BUILD="$B" deb >"$LOG" 2>&1; then
+if make -C "$E2E_ROOT" --no-print-directory BUILD="$B" $cross deb >"$LOG" 2>&1; then
 	pass make-deb
 else
 	fail make-deb "$(tail -n 30 "$LOG")"
