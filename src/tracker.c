@@ -2,8 +2,8 @@
 
 static void begin(struct tracker *t, unsigned sessions, double now_s, time_t wall)
 {
-	*t = (struct tracker){ .active = true, .session = sessions, .started = wall,
-			       .last_sample = now_s };
+	*t = (struct tracker){ .active = true, .session = sessions, .seen = sessions,
+			       .primed = true, .started = wall, .last_sample = now_s };
 }
 
 bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
@@ -12,6 +12,11 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 {
 	bool in_session = state == SESSION_RUNNING || state == SESSION_PAUSED;
 	bool ended = false;
+
+	if (!t->primed) {
+		t->primed = true;
+		t->seen = sessions;
+	}
 
 	if (t->active) {
 		if (t->was_running)
@@ -32,6 +37,17 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 			ended = true;
 		}
 	}
+	/* Begun and ended between two samples (a play and a stop within one
+	 * tick): recorded all the same, as stopped at once. */
+	if (!ended && !t->active && !in_session && sessions != t->seen) {
+		*out = (struct tracker_record){
+			.started = wall, .finished = state == SESSION_FINISHED,
+			.steps_done = state == SESSION_FINISHED ? (unsigned)nsteps : 0,
+			.steps_total = (unsigned)nsteps,
+		};
+		ended = true;
+	}
+	t->seen = sessions;
 	if (!t->active && in_session)
 		begin(t, sessions, now_s, wall);
 	if (t->active && p && p->nphases) {

@@ -13,6 +13,8 @@
 struct tracker {
 	bool active;            /* a session is being followed */
 	unsigned session;       /* its number (player_status.sessions) */
+	unsigned seen;          /* the last session number sampled */
+	bool primed;            /* seen holds a sample */
 	time_t started;
 	double running_s;       /* seconds spent running, pauses excluded */
 	double last_sample;     /* monotonic seconds of the last sample */

@@ -92,12 +92,28 @@ static void replaced_between_samples(void **state)
 	assert_int_equal(t.started, 12);
 }
 
+static void session_between_two_samples(void **state)
+{
+	struct tracker t = { 0 };
+	struct tracker_record r;
+
+	(void)state;
+	assert_false(tracker_sample(&t, &plan, 3, SESSION_IDLE, 0, 2, 0.0, 10, &r));
+	/* Played and stopped before the next sample: still one stopped session. */
+	assert_true(tracker_sample(&t, &plan, 3, SESSION_IDLE, 0, 3, 0.3, 11, &r));
+	assert_false(r.finished);
+	assert_int_equal(r.seconds, 0);
+	assert_int_equal(r.steps_total, 3);
+	assert_false(tracker_sample(&t, &plan, 3, SESSION_IDLE, 0, 3, 0.6, 12, &r));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finished_session_counts_running_time_only),
 		cmocka_unit_test(stopped_in_step_two),
 		cmocka_unit_test(replaced_between_samples),
+		cmocka_unit_test(session_between_two_samples),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
