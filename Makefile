@@ -253,3 +253,11 @@ cross: cross-arch
 test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wavcmp
 	@tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
 # --- end cross ---
+
+# --- bench ---------------------------------------------------------------------
+# `make bench`: timing, latency, start-up, CPU and memory, beside a shell-script
+# coach (tests/bench/run prints one table; about 13 minutes; fails on no number).
+.PHONY: bench
+bench: all
+	BUILD=$(BUILD) tests/bench/run
+# --- end bench ---
