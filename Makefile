@@ -15,12 +15,13 @@ TEST_PKGS  := cmocka
 # PulseAudio null sink and ALSA's pulse plugin (e2e audio), clang (sanitizers,
 # libFuzzer), cppcheck, valgrind (memcheck), and for the install and package
 # tests debhelper, lintian, systemd (systemd-analyze, systemd.pc), man-db and
-# groff-base (man page checks).
+# groff-base (man page checks), and for make bench the espeak-ng command (the
+# shell-script coach it compares with) and strace (idle system calls).
 DEB_DEPS   := build-essential pkg-config portaudio19-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev pulseaudio pulseaudio-utils libasound2-plugins \
               alsa-utils clang cppcheck valgrind debhelper lintian systemd man-db \
-              groff-base
+              groff-base espeak-ng strace
 
 # Install dependencies only when pkg-config cannot find them, so a fresh machine
 # needs nothing but `make run` or `make test`.
