@@ -24,7 +24,7 @@ struct cursor {
 };
 
 /* Length of the UTF-8 sequence starting with C, for text already validated. */
-static size_t seq_len(unsigned char c)
+size_t yamldoc_utf8_len(unsigned char c)
 {
 	if (c < 0x80)
 		return 1;
@@ -38,7 +38,7 @@ static size_t seq_len(unsigned char c)
 /* Decodes the character at C->i (validated text) without moving. */
 static uint32_t peek(const struct cursor *c)
 {
-	size_t n = seq_len(c->s[c->i]), k;
+	size_t n = yamldoc_utf8_len(c->s[c->i]), k;
 	uint32_t cp;
 
 	if (c->i + n > c->len)
@@ -54,7 +54,7 @@ static void advance(struct cursor *c)
 {
 	uint32_t cp = peek(c);
 
-	c->i += seq_len(c->s[c->i]);
+	c->i += yamldoc_utf8_len(c->s[c->i]);
 	if (c->i > c->len)
 		c->i = c->len;
 	if (cp == '\r' && c->i < c->len && c->s[c->i] == '\n')
@@ -79,7 +79,7 @@ static bool printable(uint32_t cp)
 static size_t utf8_valid(const unsigned char *s, size_t avail)
 {
 	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = seq_len(s[0]), k;
+	size_t n = yamldoc_utf8_len(s[0]), k;
 	uint32_t cp;
 
 	if ((s[0] >= 0x80 && s[0] < 0xc2) || s[0] > 0xf4 || n > avail)

@@ -141,4 +141,7 @@ int yamldoc_duration(struct yamldoc *yd, yaml_node_t *map, const char *key,
  * distance of at most 2, and less than WORD's length), or NULL. */
 const char *yamldoc_suggest(const char *word, const char *const *known);
 
+/* Length of the UTF-8 sequence starting with byte C, for validated text. */
+size_t yamldoc_utf8_len(unsigned char c);
+
 #endif

@@ -14,18 +14,6 @@
 
 #define MAX_SUGGEST_LEN 64   /* longer unknown keys get no did-you-mean */
 
-/* Length of the UTF-8 sequence that starts with C. */
-static size_t seq_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	return 4;
-}
-
 bool yamldoc_is_null(const yaml_node_t *node)
 {
 	const char *t;
@@ -142,7 +130,7 @@ const char *yamldoc_snippet(const char *text, char *buf, size_t size)
 		return buf;
 	max_chars = size < 48 ? size - 4 : 40;
 	while (*s && chars < max_chars) {
-		size_t n = seq_len(*s), k;
+		size_t n = yamldoc_utf8_len(*s), k;
 
 		if (i + n + 4 > size)
 			break;
