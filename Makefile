@@ -9,6 +9,22 @@ BUILD      ?= build
 CC         ?= cc
 # The cross builds (see the end) set the target's, e.g. aarch64-linux-gnu-pkg-config.
 PKG_CONFIG ?= pkg-config
+# SYSROOT=DIR (given by the cross builds with SUITE=, see the end): build
+# against a Debian sysroot made by tools/mksysroot instead of this machine's
+# libraries.  pkg-config looks only there; SYSTEMD_PC reads the systemd
+# folders as the target names them (pkg-config would prefix them with DIR).
+# Debian's cross compilers search their own libc (/usr/TRIPLET, this
+# machine's release) before the sysroot: -nostdinc, -B and -L put the
+# sysroot's headers, start files and libraries first.
+ifneq ($(SYSROOT),)
+  SYSROOT_LIB := $(SYSROOT)/usr/lib/$(shell $(CC) -dumpmachine)
+  SYSROOT_PC  := PKG_CONFIG_LIBDIR=$(SYSROOT_LIB)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
+  override PKG_CONFIG := env PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) $(SYSROOT_PC) pkg-config
+  SYSTEMD_PC  := env $(SYSROOT_PC) pkg-config
+  SYSROOT_INC := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+                 -isystem $(SYSROOT)/usr/include/$(shell $(CC) -dumpmachine) -isystem $(SYSROOT)/usr/include
+  COACH_LDFLAGS := --sysroot=$(SYSROOT) -B$(SYSROOT_LIB)/ -L$(SYSROOT_LIB)
+endif
 PKGS       := portaudio-2.0 sndfile espeak-ng yaml-0.1 soxr libgpiod
 TEST_PKGS  := cmocka
 # Debian packages that provide the above, plus what the tests drive: the
@@ -41,7 +57,8 @@ GPIOD_V2  := $(shell $(PKG_CONFIG) --atleast-version=2 libgpiod && echo 1 || ech
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wvla
-COACH_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -DCOACH_GPIOD_V2=$(GPIOD_V2)
+COACH_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -DCOACH_GPIOD_V2=$(GPIOD_V2) \
+                $(SYSROOT_INC) $(COACH_LDFLAGS)
 CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
@@ -73,7 +90,7 @@ $(BUILD)/libcoach.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libcoach.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(COACH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libcoach.a
 	@mkdir -p $(@D)
@@ -129,7 +146,7 @@ BINDIR      ?= $(PREFIX)/bin
 SYSCONFDIR  ?= /etc
 DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
-systemd_dir  = $(or $(shell $(PKG_CONFIG) --variable=$(1) systemd 2>/dev/null),$(2))
+systemd_dir  = $(or $(shell $(or $(SYSTEMD_PC),$(PKG_CONFIG)) --variable=$(1) systemd 2>/dev/null),$(2))
 UNITDIR     ?= $(call systemd_dir,systemdsystemunitdir,/usr/lib/systemd/system)
 SYSUSERSDIR ?= $(call systemd_dir,sysusersdir,/usr/lib/sysusers.d)
 TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
@@ -190,15 +207,18 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/coach
 
 # A .deb for this machine's architecture (or, with ARCH=arm64 or armhf, for
-# the Pi's, cross-built after `make cross-deps ARCH=...`), from a copy of the
+# the Pi's, cross-built after `make cross-deps ARCH=...`; with SUITE= too,
+# against that release's sysroot, for that release), from a copy of the
 # tree, so that dpkg-buildpackage writes nothing into the checkout;
 # debian/rules runs `make install` into the package.  The packages land in
-# $(BUILD).
+# $(BUILD).  With a sysroot the build dependencies are in it, not on this
+# machine, so dpkg-buildpackage does not look for them (-d).
 DEB_TREE := Makefile src config voices sounds systemd man debian
-deb:
+deb: $(if $(SUITE),cross-ready)
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/coach
 	cp -a $(DEB_TREE) $(wildcard README.md) $(BUILD)/deb/coach
-	cd $(BUILD)/deb/coach && dpkg-buildpackage $(if $(ARCH),--host-arch=$(ARCH)) -b -us -uc \
+	cd $(BUILD)/deb/coach && $(if $(SUITE),COACH_SYSROOT=$(CROSS_ROOT)) \
+	  dpkg-buildpackage $(if $(ARCH),--host-arch=$(ARCH)) $(if $(SUITE),-d) -b -us -uc \
 	  >../build.log 2>&1 || \
 	  { tail -n 40 ../build.log; echo "make deb: failed; the whole log is $(BUILD)/deb/build.log"; exit 1; }
 	mv $(BUILD)/deb/*.deb $(BUILD)/
@@ -213,46 +233,84 @@ deb:
 # `make test-cross ARCH=...` runs the unit tests and the default routine's
 # plan and render under qemu-user against this machine's build: tests/run-cross.
 #
+# With SUITE=bookworm or SUITE=trixie, the same against a sysroot of that
+# Debian release instead (tools/mksysroot says why), made once by `make
+# sysroot` into $(SYSROOTS)/SUITE-ARCH ($(BUILD)/sysroot); the tree goes to
+# $(BUILD)/SUITE-ARCH, and `make deb ARCH=... SUITE=...` packages for that
+# release.  This machine then needs only the cross compiler, qemu-user and
+# mmdebstrap, no foreign architecture.
+#
 # For every build, native ones included (both are no-ops on x86-64 with gcc):
 # 64-bit file offsets and inode numbers on 32-bit armhf, where readdir() and
 # stat() otherwise fail with EOVERFLOW on a file system with 64-bit inodes or
 # directory cookies (btrfs, NFS, overlayfs, and qemu-arm on a 64-bit host);
 # no fused multiply-add contraction (clang's default), so that our float code
-# rounds alike on arm64 and x86-64.  Not _TIME_BITS=64: on Bookworm armhf,
-# libgpiod 1.6's struct gpiod_line_event holds a 32-bit struct timespec.
-COACH_CFLAGS += -D_FILE_OFFSET_BITS=64 -ffp-contract=off
+# rounds alike on arm64 and x86-64.  A 64-bit time_t on 32-bit armhf with
+# libgpiod 2 (Trixie, whose own armhf packages are built so), not with 1.6
+# (Bookworm), whose struct gpiod_line_event holds a 32-bit struct timespec.
+COACH_CFLAGS += -D_FILE_OFFSET_BITS=64 -ffp-contract=off $(if $(filter 1,$(GPIOD_V2)),-D_TIME_BITS=64)
 CROSS_ARCH    = $(or $(ARCH),arm64)
 CROSS_arm64  := aarch64-linux-gnu qemu-aarch64
 CROSS_armhf  := arm-linux-gnueabihf qemu-arm
 CROSS_TRIPLET = $(word 1,$(CROSS_$(CROSS_ARCH)))
 CROSS_QEMU    = $(word 2,$(CROSS_$(CROSS_ARCH)))
-CROSS_BUILD   = $(BUILD)/$(CROSS_ARCH)
-CROSS_DEPS    = crossbuild-essential-$(CROSS_ARCH) pkgconf:$(CROSS_ARCH) qemu-user \
-                $(addsuffix :$(CROSS_ARCH),portaudio19-dev libsndfile1-dev libespeak-ng-dev \
-                  libyaml-dev libsoxr-dev libgpiod-dev libcmocka-dev)
+CROSS_BUILD   = $(BUILD)/$(if $(SUITE),$(SUITE)-)$(CROSS_ARCH)
+CROSS_LIBS   := portaudio19-dev libsndfile1-dev libespeak-ng-dev libyaml-dev libsoxr-dev \
+                libgpiod-dev libcmocka-dev
+CROSS_TOOLS   = crossbuild-essential-$(CROSS_ARCH) qemu-user
+ifeq ($(SUITE),)
+CROSS_DEPS    = $(CROSS_TOOLS) pkgconf:$(CROSS_ARCH) $(addsuffix :$(CROSS_ARCH),$(CROSS_LIBS))
 CROSS_HAVE    = command -v $(CROSS_TRIPLET)-gcc $(CROSS_QEMU) >/dev/null && \
                 $(CROSS_TRIPLET)-pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null
+CROSS_MAKE    = PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config
+else
+SYSROOTS     ?= $(abspath $(BUILD))/sysroot
+CROSS_ROOT    = $(SYSROOTS)/$(SUITE)-$(CROSS_ARCH)
+# systemd.pc (the unit's folder) is in systemd on Bookworm, systemd-dev later.
+SYSROOT_PKGS  = libc6-dev $(CROSS_LIBS) $(if $(filter bookworm,$(SUITE)),systemd,systemd-dev)
+CROSS_DEPS    = $(CROSS_TOOLS) mmdebstrap pkgconf
+CROSS_HAVE    = command -v $(CROSS_TRIPLET)-gcc $(CROSS_QEMU) mmdebstrap pkg-config >/dev/null
+CROSS_MAKE    = SYSROOT=$(CROSS_ROOT)
+endif
 
-.PHONY: cross cross-deps test-cross cross-arch
+.PHONY: cross cross-deps test-cross cross-arch cross-ready sysroot
 cross-arch:
 	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make: ARCH must be arm64 or armhf, not '$(ARCH)'"; exit 1; }
+	@case "$(SUITE)" in ""|bookworm|trixie) ;; \
+	  *) echo "make: SUITE must be bookworm or trixie (or unset: this machine's libraries)"; exit 1;; esac
 
 cross-deps: cross-arch
 	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	export DEBIAN_FRONTEND=noninteractive; \
-	{ dpkg --print-foreign-architectures | grep -qx $(CROSS_ARCH) || \
+	{ [ -n "$(SUITE)" ] || dpkg --print-foreign-architectures | grep -qx $(CROSS_ARCH) || \
 	  $$SUDO dpkg --add-architecture $(CROSS_ARCH); } && \
 	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed; installing all the same"; } && \
 	$$SUDO apt-get install -y -qq --no-install-recommends $(CROSS_DEPS)
 
-# HAVE_DEPS=yes: the native test tools are not needed for this tree.
-cross: cross-arch
+# The sysroot is made again when tools/mksysroot changes; `rm -r` it (or
+# make clean) for a fresh one.  Non-root, mmdebstrap needs user namespaces.
+sysroot: cross-arch
+	@[ -n "$(SUITE)" ] || { echo "make sysroot: SUITE= is needed (bookworm or trixie)"; exit 1; }
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
-	$(MAKE) --no-print-directory BUILD=$(CROSS_BUILD) HAVE_DEPS=yes CC=$(CROSS_TRIPLET)-gcc \
-	  AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config all
+	tools/mksysroot $(SUITE) $(CROSS_ARCH) $(CROSS_ROOT) $(SYSROOT_PKGS)
 
+cross-ready: cross-arch
+	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
+	@[ -z "$(SUITE)" ] || [ $(CROSS_ROOT)/var/lib/dpkg/status -nt tools/mksysroot ] || \
+	  $(MAKE) --no-print-directory sysroot
+
+# HAVE_DEPS=yes: the native test tools are not needed for this tree.
+cross: cross-ready
+	$(MAKE) --no-print-directory BUILD=$(CROSS_BUILD) HAVE_DEPS=yes CC=$(CROSS_TRIPLET)-gcc \
+	  AR=$(CROSS_TRIPLET)-ar $(CROSS_MAKE) all
+
+# The routine is compared with this machine's build when the release is this
+# machine's; another release's espeak-ng speaks with other lengths, so there
+# the unit tests (test_render: every tone where the plan puts it) stand alone.
+HOST_SUITE   := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
 test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wavcmp
-	@tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
+	@ROOT=$(or $(CROSS_ROOT),/) REF=$(if $(filter-out $(HOST_SUITE),$(SUITE)),none,$(BUILD)) \
+	  tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
 # --- end cross ---
 
 # --- bench ---------------------------------------------------------------------

@@ -4,7 +4,10 @@
 # errors.  The package is built in a scratch BUILD, so $BUILD is left alone.
 #
 # With DEB_ARCH=arm64 (or armhf) the package is cross-built (make deb ARCH=...)
-# and checked the same way; .ci/run does that for arm64.
+# and checked the same way; .ci/run does that for arm64.  With DEB_SUITE=
+# (bookworm, trixie) too, it is built for that Debian release against its
+# sysroot (make deb ARCH=... SUITE=...), and its library dependencies must be
+# that release's packages.
 #
 # With COACH_TEST_DPKG=1 (root, and coach not installed) it also installs the
 # package, upgrades it over an edited config and purges it, for real: that
@@ -16,17 +19,27 @@ set -eu
 B=$E2E_TMP/build
 LOG=$E2E_TMP/make-deb.log
 arch=${DEB_ARCH:-$(dpkg --print-architecture)}
+suite=${DEB_SUITE:-}
 cross=
 [ "$arch" = "$(dpkg --print-architecture)" ] || cross="ARCH=$arch"
+# The sysroot is the checkout's (make test-cross made it), or made here.
+# The target release's systemd.pc names its systemd folders (this machine's
+# otherwise); the sysroot also holds that release's dpkg database.
+sysroots=$(cd "$E2E_ROOT" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)/sysroot
+[ -z "$suite" ] || cross+=" SUITE=$suite SYSROOTS=$sysroots"
+sysroot=${suite:+$sysroots/$suite-$arch}
 
 for tool in dpkg-buildpackage dh lintian pkg-config; do
 	command -v "$tool" >/dev/null || { fail tools "$tool missing: make deps"; e2e_finish; }
 done
-if ! dpkg-checkbuilddeps ${cross:+-a "$arch"} "$E2E_ROOT/debian/control" 2>"$E2E_TMP/builddeps"; then
+# With a sysroot the build dependencies are in it, not on this machine.
+if [ -z "$suite" ] &&
+   ! dpkg-checkbuilddeps ${cross:+-a "$arch"} "$E2E_ROOT/debian/control" 2>"$E2E_TMP/builddeps"; then
 	fail build-depends "$(cat "$E2E_TMP/builddeps"): make deps"
 	e2e_finish
 fi
 
+# shellcheck disable=SC2086 # $cross is make's arguments, one word each
 if make -C "$E2E_ROOT" --no-print-directory BUILD="$B" $cross deb >"$LOG" 2>&1; then
 	pass make-deb
 else
@@ -48,7 +61,12 @@ field() { dpkg-deb --field "$deb" "$1"; }
 # --- files ------------------------------------------------------------------
 pcdir() {
 	local d
-	d=$(pkg-config --variable="$1" systemd 2>/dev/null) || d=
+	if [ -n "$sysroot" ]; then
+		d=$(PKG_CONFIG_LIBDIR=$sysroot/usr/share/pkgconfig \
+			pkg-config --variable="$1" systemd 2>/dev/null) || d=
+	else
+		d=$(pkg-config --variable="$1" systemd 2>/dev/null) || d=
+	fi
 	echo "${d:-$2}"
 }
 unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
@@ -98,6 +116,17 @@ if readelf -d "$E2E_TMP/x/usr/bin/coachd" | grep -q 'NEEDED.*libgpiod'; then
 		fail deb-depends-libgpiod "coachd links libgpiod but Depends lacks it"
 else
 	echo "# not checked: Depends on libgpiod (coachd does not link libgpiod yet)"
+fi
+# Built against the release's sysroot, not this machine: every library the
+# package depends on is one of that release's packages, for its architecture.
+if [ -n "$suite" ]; then
+	foreign=
+	for lib in $(tr ',|' '\n\n' <<<"$depends" | awk '$1 ~ /^lib/ { print $1 }' | sort -u); do
+		dpkg-query --admindir="$sysroot/var/lib/dpkg" -W "$lib:$arch" >/dev/null 2>&1 ||
+			foreign+=" $lib"
+	done
+	[ -z "$foreign" ] && pass "deb-depends-$suite" ||
+		fail "deb-depends-$suite" "not $suite's $arch packages:$foreign"
 fi
 [[ $depends == *systemd-sysusers* ]] && pass deb-depends-sysusers ||
 	fail deb-depends-sysusers "no systemd | systemd-sysusers dependency for the postinst"
