@@ -268,7 +268,7 @@ SYSROOTS     ?= $(abspath $(BUILD))/sysroot
 CROSS_ROOT    = $(SYSROOTS)/$(SUITE)-$(CROSS_ARCH)
 # systemd.pc (the unit's folder) is in systemd on Bookworm, systemd-dev later.
 SYSROOT_PKGS  = libc6-dev $(CROSS_LIBS) $(if $(filter bookworm,$(SUITE)),systemd,systemd-dev)
-CROSS_DEPS    = $(CROSS_TOOLS) mmdebstrap pkgconf
+CROSS_DEPS    = $(CROSS_TOOLS) mmdebstrap fakechroot pkgconf
 CROSS_HAVE    = command -v $(CROSS_TRIPLET)-gcc $(CROSS_QEMU) mmdebstrap pkg-config >/dev/null
 CROSS_MAKE    = SYSROOT=$(CROSS_ROOT)
 endif
@@ -288,7 +288,7 @@ cross-deps: cross-arch
 	$$SUDO apt-get install -y -qq --no-install-recommends $(CROSS_DEPS)
 
 # The sysroot is made again when tools/mksysroot changes; `rm -r` it (or
-# make clean) for a fresh one.  Non-root, mmdebstrap needs user namespaces.
+# make clean) for a fresh one.
 sysroot: cross-arch
 	@[ -n "$(SUITE)" ] || { echo "make sysroot: SUITE= is needed (bookworm or trixie)"; exit 1; }
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
