@@ -273,7 +273,7 @@ CROSS_HAVE    = command -v $(CROSS_TRIPLET)-gcc $(CROSS_QEMU) mmdebstrap pkg-con
 CROSS_MAKE    = SYSROOT=$(CROSS_ROOT)
 endif
 
-.PHONY: cross cross-deps test-cross cross-arch cross-ready sysroot
+.PHONY: cross cross-deps test-cross cross-arch cross-ready sysroot chroot-deps
 cross-arch:
 	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make: ARCH must be arm64 or armhf, not '$(ARCH)'"; exit 1; }
 	@case "$(SUITE)" in ""|bookworm|trixie) ;; \
@@ -311,6 +311,20 @@ HOST_SUITE   := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME
 test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wavcmp
 	@ROOT=$(or $(CROSS_ROOT),/) REF=$(if $(filter-out $(HOST_SUITE),$(SUITE)),none,$(BUILD)) \
 	  tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
+# What `COACH_TEST_CHROOT=1 DEB_ARCH=... tests/e2e/deb.sh` needs to install a
+# package in a fresh Debian of its release and architecture: mmdebstrap,
+# arch-test and, for ARM, qemu-user-static's binfmt handlers, registered in
+# this machine's kernel (root, and binfmt_misc mounted here when it is not).
+chroot-deps: cross-arch
+	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -qq --no-install-recommends mmdebstrap arch-test \
+	  qemu-user-static binfmt-support && \
+	{ [ -e /proc/sys/fs/binfmt_misc/register ] || \
+	  $$SUDO mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; } && \
+	$$SUDO update-binfmts --enable $(CROSS_QEMU) 2>/dev/null; \
+	[ -e /proc/sys/fs/binfmt_misc/$(CROSS_QEMU) ] || \
+	  { echo "make chroot-deps: no binfmt handler for $(CROSS_QEMU)"; exit 1; }
 # --- end cross ---
 
 # --- bench ---------------------------------------------------------------------

@@ -9,10 +9,9 @@
 # sysroot (make deb ARCH=... SUITE=...), and its library dependencies must be
 # that release's packages.
 #
-# With COACH_TEST_DPKG=1 (root, and coach not installed) it also installs the
-# package, upgrades it over an edited config and purges it, for real: that
-# changes the machine (a coach system user stays, as Debian leaves system
-# users), so `make test` does not do it by default.
+# With COACH_TEST_CHROOT=1 (or COACH_TEST_DPKG=1: on this machine, which that
+# changes, so `make test` does not) it also installs the package, renders the
+# routine with it, upgrades it over an edited config and purges it, for real.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -168,38 +167,80 @@ else
 	pass lintian
 fi
 
-# --- install, upgrade, purge (COACH_TEST_DPKG=1 only) -------------------------
-if [ "${COACH_TEST_DPKG:-}" != 1 ]; then
-	echo "# install, upgrade and purge not run (set COACH_TEST_DPKG=1; changes this machine)"
+# --- install, upgrade, purge ---------------------------------------------------
+# COACH_TEST_DPKG=1: on this machine (root, coach not installed; a coach
+# system user stays, as Debian leaves system users).  COACH_TEST_CHROOT=1:
+# in a fresh Debian of the package's release and architecture, made by
+# mmdebstrap (root; a foreign architecture runs through qemu-user-static's
+# binfmt handlers), so that apt installs the package's Depends from that
+# release, and this machine is left alone.
+if [ "${COACH_TEST_CHROOT:-}" = 1 ]; then
+	root=$E2E_TMP/root
+	release=${suite:-$(. /etc/os-release && echo "$VERSION_CODENAME")}
+	mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+	if ! mmdebstrap --quiet --mode=root --variant=apt --skip=cleanup/apt/lists \
+		--architectures="$arch" "$release" "$root" \
+		"deb $mirror $release main" "deb $mirror $release-updates main" >"$E2E_TMP/mmdebstrap.log" 2>&1; then
+		fail chroot "mmdebstrap $release $arch: $(tail -n 5 "$E2E_TMP/mmdebstrap.log")" \
+			"(needs root, mmdebstrap, arch-test and, for $arch, qemu-user-static)"
+		e2e_finish
+	fi
+	pass "chroot ($release $arch)"
+	on() { chroot "$root" "$@"; }
+elif [ "${COACH_TEST_DPKG:-}" = 1 ]; then
+	if [ "$(id -u)" -ne 0 ] || dpkg-query -W -f '${Status}' coach 2>/dev/null | grep -q installed; then
+		fail dpkg "needs root and no coach package installed"
+		e2e_finish
+	fi
+	root=
+	on() { "$@"; }
+	at_exit "dpkg --purge coach >/dev/null 2>&1"
+else
+	echo "# install, upgrade and purge not run (COACH_TEST_DPKG=1 here, or COACH_TEST_CHROOT=1)"
 	e2e_finish
 fi
-if [ "$(id -u)" -ne 0 ] || dpkg-query -W -f '${Status}' coach 2>/dev/null | grep -q installed; then
-	fail dpkg "needs root and no coach package installed"
-	e2e_finish
-fi
-at_exit "dpkg --purge coach >/dev/null 2>&1"
 wants=/etc/systemd/system/multi-user.target.wants/coachd.service
-if dpkg -i "$deb" >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-install; else
+cp "$deb" "$root/tmp/coach.deb"
+if on apt-get install -y -q /tmp/coach.deb >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-install; else
 	fail dpkg-install "$(tail -n 20 "$E2E_TMP/dpkg.log")"; e2e_finish; fi
-groups=$(id -nG coach 2>/dev/null) || groups=
+groups=$(on id -nG coach 2>/dev/null) || groups=
 [[ " $groups " == *" audio "* && " $groups " == *" gpio "* ]] && pass dpkg-user ||
 	fail dpkg-user "coach user's groups: '$groups'"
-[ -L "$wants" ] && pass dpkg-enabled || fail dpkg-enabled "$wants missing"
-[ -x /usr/bin/coachd ] && /usr/bin/coachd --help >/dev/null && pass dpkg-runs || fail dpkg-runs
+[ -L "$root$wants" ] && pass dpkg-enabled || fail dpkg-enabled "$wants missing"
+[ -x "$root/usr/bin/coachd" ] && on /usr/bin/coachd --help >/dev/null && pass dpkg-runs || fail dpkg-runs
+# The installed daemon finds its config, routine, voice and sounds, and
+# speaks the routine with that release's espeak-ng: a whole render.  armhf
+# under qemu reads espeak-ng's data from a tmpfs copy, as tests/run-cross
+# says why (64-bit directory cookies that a 32-bit Pi never sees).
+speak=()
+if [ -n "$root" ] && [ "$arch" = armhf ]; then
+	data=$(cd "$root" && echo usr/lib/*/espeak-ng-data)
+	mkdir -p "$root/run/espeak" && mount -t tmpfs tmpfs "$root/run/espeak" &&
+		at_exit "umount '$root/run/espeak'" && cp -r "$root/$data" "$root/run/espeak/" &&
+		speak=(env ESPEAK_DATA_PATH=/run/espeak)
+fi
+if on /usr/bin/coachd --check >"$E2E_TMP/check.log" 2>&1 &&
+   on "${speak[@]}" /usr/bin/coachd --render /tmp/render.wav >"$E2E_TMP/render.log" 2>&1; then
+	pass "dpkg-render ($(grep -o 'rendered.*' "$E2E_TMP/render.log"))"
+else
+	fail dpkg-render "$(cat "$E2E_TMP/check.log" "$E2E_TMP/render.log" | tail -n 5)"
+fi
+rm -f "$root/tmp/render.wav"
 
 # An upgrade (same files, a newer version) over an edited coach.yaml.
-echo "# edited" >>/etc/coach/coach.yaml
-cp /etc/coach/coach.yaml "$E2E_TMP/edited"
+echo "# edited" >>"$root/etc/coach/coach.yaml"
+cp "$root/etc/coach/coach.yaml" "$E2E_TMP/edited"
 dpkg-deb --raw-extract "$deb" "$E2E_TMP/up"
 sed -i 's/^Version: .*/&+up1/' "$E2E_TMP/up/DEBIAN/control"
-dpkg-deb --root-owner-group --build "$E2E_TMP/up" "$E2E_TMP/up.deb" >/dev/null
-if dpkg -i "$E2E_TMP/up.deb" >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-upgrade; else
+dpkg-deb --root-owner-group --build "$E2E_TMP/up" "$root/tmp/up.deb" >/dev/null
+if on dpkg -i /tmp/up.deb >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-upgrade; else
 	fail dpkg-upgrade "$(tail -n 20 "$E2E_TMP/dpkg.log")"; fi
-cmp -s "$E2E_TMP/edited" /etc/coach/coach.yaml && pass dpkg-upgrade-keeps-config ||
+cmp -s "$E2E_TMP/edited" "$root/etc/coach/coach.yaml" && pass dpkg-upgrade-keeps-config ||
 	fail dpkg-upgrade-keeps-config "the edited coach.yaml was replaced"
+rm -f "$root/tmp/coach.deb" "$root/tmp/up.deb"
 
-if dpkg --purge coach >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-purge; else
+if on dpkg --purge coach >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-purge; else
 	fail dpkg-purge "$(tail -n 20 "$E2E_TMP/dpkg.log")"; fi
-left=$(ls -d /etc/coach /usr/bin/coachd /usr/share/coach /var/lib/coach "$wants" 2>/dev/null || true)
+left=$(cd "$root/" && ls -d etc/coach usr/bin/coachd usr/share/coach var/lib/coach "${wants#/}" 2>/dev/null || true)
 [ -z "$left" ] && pass dpkg-purge-clean || fail dpkg-purge-clean "left: $left"
 e2e_finish
