@@ -27,27 +27,33 @@ ifneq ($(SYSROOT),)
 endif
 PKGS       := portaudio-2.0 sndfile espeak-ng yaml-0.1 soxr libgpiod
 TEST_PKGS  := cmocka
-# Debian packages that provide the above, plus what the tests drive: the
-# PulseAudio null sink and ALSA's pulse plugin (e2e audio), clang (sanitizers,
+# Debian packages: BUILD_DEPS provide the above, enough to build and run
+# coach (on a Pi too).  TEST_DEPS are what the tests drive: the PulseAudio
+# null sink and ALSA's pulse plugin (e2e audio), clang (sanitizers,
 # libFuzzer), cppcheck, valgrind (memcheck), and for the install and package
 # tests debhelper, lintian, systemd (systemd-analyze, systemd.pc), man-db and
 # groff-base (man page checks), and for make bench the espeak-ng command (the
 # shell-script coach it compares with) and strace (idle system calls).
-DEB_DEPS   := build-essential pkg-config portaudio19-dev libsndfile1-dev \
+BUILD_DEPS := build-essential pkg-config portaudio19-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
-              libcmocka-dev pulseaudio pulseaudio-utils libasound2-plugins \
-              alsa-utils clang cppcheck valgrind debhelper lintian systemd man-db \
-              groff-base espeak-ng strace
+              libcmocka-dev
+TEST_DEPS  := pulseaudio pulseaudio-utils libasound2-plugins alsa-utils clang cppcheck \
+              valgrind debhelper lintian systemd man-db groff-base espeak-ng strace
+TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man
 
-# Install dependencies only when pkg-config cannot find them, so a fresh machine
-# needs nothing but `make run` or `make test`.
+# Install dependencies only when they are missing, so a fresh machine needs
+# nothing but `make run` or `make test`: the libraries for every goal, the
+# test tools only for the goals that use them.  A Pi that only runs coach is
+# better without them: a PulseAudio there would start for a logged-in user
+# and could hold the sound card, and ALSA's pulse plugin costs coachd 14 MiB.
+USES_TOOLS := $(filter test unit e2e asan lint check-gpiod2 fuzz bench deb,$(MAKECMDGOALS))
 HAVE_DEPS := $(shell $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) && \
-               for c in parec clang cppcheck valgrind dh lintian systemd-analyze man; do \
+               for c in $(if $(USES_TOOLS),$(TEST_TOOLS)); do \
                  command -v $$c >/dev/null || exit 1; done && echo yes)
 ifneq ($(HAVE_DEPS),yes)
   ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
-    $(info coach: some dependencies are missing; running `make deps` first)
-    $(shell $(MAKE) --no-print-directory deps >&2)
+    $(info coach: some dependencies are missing; running `make deps$(if $(USES_TOOLS),, DEPS=build)` first)
+    $(shell $(MAKE) --no-print-directory deps $(if $(USES_TOOLS),,DEPS=build) >&2)
   endif
 endif
 
@@ -80,7 +86,8 @@ deps:
 	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	export DEBIAN_FRONTEND=noninteractive; \
 	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed (a foreign architecture's lists?); installing all the same"; } && \
-	$$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
+	$$SUDO apt-get install -y -qq --no-install-recommends $(BUILD_DEPS) \
+	  $(if $(filter build,$(DEPS)),,$(TEST_DEPS))
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)

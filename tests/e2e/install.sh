@@ -192,4 +192,22 @@ done
 cmp -s "$E2E_TMP/edited-config" "$ROOT2/etc/coach/coach.yaml" && pass uninstall-keeps-edited-config ||
 	fail uninstall-keeps-edited-config "the edited coach.yaml changed"
 
+# Building, running and installing need the libraries only: a Pi gets no
+# PulseAudio, clang or lintian from `make run` (test tools that are missing
+# here are not looked for), while `make test` gets them all.
+if make -C "$E2E_ROOT" -n BUILD="$B" TEST_TOOLS=no-such-tool run install >"$LOG" 2>&1 &&
+   ! grep -q 'dependencies are missing' "$LOG"; then
+	pass run-needs-no-test-tools
+else
+	fail run-needs-no-test-tools "$(head -n 3 "$LOG")"
+fi
+build_deps=$(make -C "$E2E_ROOT" -s -n deps DEPS=build)
+all_deps=$(make -C "$E2E_ROOT" -s -n deps)
+if [[ $build_deps == *libespeak-ng-dev* && $build_deps != *pulseaudio* && $build_deps != *clang* &&
+      $all_deps == *pulseaudio* && $all_deps == *clang* ]]; then
+	pass deps-build-only
+else
+	fail deps-build-only "make deps DEPS=build: $build_deps"
+fi
+
 e2e_finish
