@@ -297,11 +297,9 @@ void daemon_reload(struct daemon *d)
 {
 	struct diag err;
 
-	char device[256];
-	unsigned rate = d->config.rate, latency = d->config.latency_ms;
+	unsigned rate = d->config.rate;
 
 	notify_send("RELOADING=1");
-	snprintf(device, sizeof(device), "%s", d->config.device);
 	if (read_config(d, &d->config, &err) < 0) {
 		log_error("%s", err.text);
 		log_error("reload failed; keeping the running config and routine");
@@ -309,13 +307,12 @@ void daemon_reload(struct daemon *d)
 		notify_send("READY=1");
 		return;
 	}
-	/* The stream keeps its device, rate and latency until a restart, and the
-	 * routine must be built at the rate the stream plays. */
-	if (strcmp(device, d->config.device) || rate != d->config.rate ||
-	    latency != d->config.latency_ms)
-		log_warn("audio device, rate and latency changes take effect after a restart");
+	/* The routine is built at the rate the stream plays, which the player
+	 * keeps until a restart; a device or latency applies when it next opens. */
+	if (rate != d->config.rate)
+		log_warn("an audio rate change takes effect after a restart");
 	d->config.rate = rate;
-	d->config.latency_ms = latency;
+	player_set_output(d->player, d->config.device, d->config.latency_ms);
 	player_set_gentle(d->player, d->config.gentle_ms);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;

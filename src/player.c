@@ -411,6 +411,15 @@ void player_set_gentle(struct player *p, unsigned ms)
 	p->cfg.gentle_ms = ms;
 }
 
+void player_set_output(struct player *p, const char *device, unsigned latency_ms)
+{
+	snprintf(p->want_device, sizeof(p->want_device), "%s", device ? device : "default");
+	p->cfg.latency_ms = latency_ms;
+	p->attempts = 0;         /* the new device's troubles are logged afresh */
+	if (p->lost)
+		p->retry_at_ms = 0;  /* and tried at the next tick, not in 2 s */
+}
+
 int player_set_volume(struct player *p, float volume)
 {
 	p->cfg.volume = volume;  /* kept for the next bundle */

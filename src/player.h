@@ -58,6 +58,11 @@ int player_control(struct player *p, enum session_control c);
  * must stay valid until it has played.  Returns 0, -EAGAIN or -ENODEV. */
 int player_say(struct player *p, const struct clip *clip);
 
+/* Plays through DEVICE (as in player_config) with LATENCY_MS from the next
+ * time the stream opens: at once when idle, at the next retry while the
+ * device is lost, after the session when one is playing. */
+void player_set_output(struct player *p, const char *device, unsigned latency_ms);
+
 /* Sets the gentle start (ms) for the sessions of the next bundle installed. */
 void player_set_gentle(struct player *p, unsigned ms);
 

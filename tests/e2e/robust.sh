@@ -130,6 +130,22 @@ fi
 [[ $nodev_status == *audio=lost* ]] && pass missing-device-status || fail missing-device-status "$nodev_status"
 # Retrying every 2 s costs next to nothing: under 0.2 s of CPU in 5 s.
 [ $((t1 - t0)) -lt 20 ] && pass missing-device-no-spin || fail missing-device-no-spin "$((t1 - t0)) ticks in 5 s"
+# The device fixed in the config and reloaded: no restart, the session plays.
+sed -i -e 's|^  device: NoSuchCard|  device: default|' -e 's|^  latency: 40ms|  latency: 200ms|' \
+	"$E2E_TMP/nodev.yaml"
+"$BUILD/coachctl" -s "$NODEV_SOCK" reload >/dev/null 2>&1
+if wait_for "'$BUILD/coachctl' -s '$NODEV_SOCK' status 2>/dev/null | grep -q '^running .*audio=ok'" 5 &&
+   grep -q "audio: device is back" "$E2E_TMP/nodev.log" && kill -0 "$NODEV"; then
+	pass missing-device-fixed-by-reload
+else
+	fail missing-device-fixed-by-reload "$("$BUILD/coachctl" -s "$NODEV_SOCK" status 2>&1)"
+	tail -n 5 "$E2E_TMP/nodev.log"
+fi
+# ... with the reloaded latency (40 ms before), as PortAudio reports it.
+opened=$(grep "audio: .* Hz" "$E2E_TMP/nodev.log" | tail -n 1)
+latency=$(sed -n 's/.*latency \([0-9]*\) ms$/\1/p' <<<"$opened")
+[ "${latency:-0}" -ge 150 ] && pass missing-device-reload-latency ||
+	fail missing-device-reload-latency "$opened"
 kill "$NODEV"; wait "$NODEV" 2>/dev/null
 
 # --- SIGINT: a clean exit like SIGTERM --------------------------------------
