@@ -71,14 +71,15 @@ static void lose(struct buttons *b, int errnum)
 	if (b->lost)
 		return;
 	b->lost = true;
-	log_warn("buttons: %s went away (%s); the buttons and the LED are unavailable "
-		 "until coachd restarts", b->chip, strerror(errnum));
+	log_warn("buttons: %s went away (%s); the buttons and the LED are unavailable",
+		 b->chip, strerror(errnum));
 	if (b->fd >= 0)
 		loop_remove(b->loop, b->fd);
 	b->fd = -1;
 	cancel(b, &b->gesture_timer);
 	cancel(b, &b->led_timer);
 	gesture_reset(b->dec);
+	b->fn(b->ctx, GESTURE_NONE);
 }
 
 static void on_led_timer(void *ctx);

@@ -5,8 +5,9 @@
  * and running need no wake-ups.
  *
  * A device that goes away at run time (an fd error or hang-up, a failing
- * read) is logged once as a warning; from then on buttons_available() is
- * false and nothing else happens: the daemon goes on without buttons. */
+ * read) is logged once as a warning and reported to the caller once, as
+ * GESTURE_NONE; from then on buttons_available() is false and nothing else
+ * happens until the caller closes them (and opens them again, say). */
 #ifndef COACH_BUTTONS_H
 #define COACH_BUTTONS_H
 
@@ -20,7 +21,8 @@
 
 struct buttons;
 
-/* Called from the loop with each gesture. */
+/* Called from the loop with each gesture, and with GESTURE_NONE when the
+ * device has gone away. */
 typedef void buttons_fn(void *ctx, enum gesture g);
 
 /* Opens the lines CFG names (CFG->enabled is the caller's business) and

@@ -187,7 +187,7 @@ void daemon_show_progress(struct daemon *d)
 
 /* The LED shows the session: off idle, on running, slow blink paused, fast
  * blink when the audio device is missing. */
-static void show_led(struct daemon *d, const struct player_status *ps)
+void daemon_show_led(struct daemon *d, const struct player_status *ps)
 {
 	buttons_set_led(d->btn, !ps->device_ok ? LED_ERROR :
 			ps->state == SESSION_RUNNING ? LED_RUNNING :
@@ -205,7 +205,7 @@ static void on_tick(void *ctx)
 	next = player_tick(d->player);
 	player_status(d->player, &ps);
 	daemon_track(d, &ps);
-	show_led(d, &ps);
+	daemon_show_led(d, &ps);
 	if (daemon_is_idle(&ps)) {
 		install_pending(d);
 		if (d->idle_clip) {
@@ -298,8 +298,11 @@ void daemon_reload(struct daemon *d)
 	struct diag err;
 
 	unsigned rate = d->config.rate;
+	struct config_buttons buttons = d->config.buttons;
+	char chip[256];
 
 	notify_send("RELOADING=1");
+	snprintf(chip, sizeof(chip), "%s", buttons.chip ? buttons.chip : "");
 	if (read_config(d, &d->config, &err) < 0) {
 		log_error("%s", err.text);
 		log_error("reload failed; keeping the running config and routine");
@@ -314,6 +317,7 @@ void daemon_reload(struct daemon *d)
 	d->config.rate = rate;
 	player_set_output(d->player, d->config.device, d->config.latency_ms);
 	player_set_gentle(d->player, d->config.gentle_ms);
+	daemon_reload_buttons(d, &buttons, chip);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
 	arm_schedule(d);
@@ -469,18 +473,6 @@ static int setup(struct daemon *d)
 		return EX_UNAVAILABLE;
 	}
 	log_info("listening on %s", d->socket_path);
-	if (d->config.buttons.enabled) {
-		/* Without buttons the socket, terminal and schedule still work. */
-		if (buttons_open(&d->btn, d->loop, &d->config.buttons, daemon_on_gesture, d, &err) < 0) {
-			log_error("%s", err.text);
-			log_warn("buttons: unavailable; coachctl, the terminal and the schedule still work");
-			d->buttons = "unavailable";
-		} else {
-			log_info("buttons: Play on GPIO%d, Next on GPIO%d", d->config.buttons.play,
-				 d->config.buttons.next);
-			d->buttons = "ok";
-		}
-	}
 	pc = (struct player_config){
 		.device = d->config.device, .rate = d->config.rate,
 		.latency_ms = d->config.latency_ms, .volume = d->config.volume / 100.0f,
@@ -493,6 +485,7 @@ static int setup(struct daemon *d)
 		log_error("cannot start: %s", d->player ? strerror(errno) : err.text);
 		return EX_OSERR;
 	}
+	daemon_open_buttons(d);
 	d->timerfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (d->timerfd < 0 || loop_add(d->loop, d->timerfd, EPOLLIN, on_schedule, d) < 0) {
 		log_error("cannot create the schedule timer: %s", strerror(errno));

@@ -342,6 +342,79 @@ static void act(struct daemon *d, enum action a)
 	daemon_show_progress(d);
 }
 
+/* Buttons that cannot be opened are tried again this often: a few seconds
+ * of a boot race lost, no wake-ups to speak of while none are wired. */
+#define BUTTONS_RETRY_MS 5000
+
+static void on_buttons_retry(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	d->buttons_retry_id = 0;
+	daemon_open_buttons(d);
+}
+
+static void retry_buttons(struct daemon *d)
+{
+	if (d->buttons_retry_id)
+		loop_cancel(d->loop, d->buttons_retry_id);
+	d->buttons_retry_id = loop_timeout(d->loop, BUTTONS_RETRY_MS, on_buttons_retry, d);
+	if (d->buttons_retry_id < 0)
+		d->buttons_retry_id = 0;
+}
+
+void daemon_open_buttons(struct daemon *d)
+{
+	struct player_status ps;
+	struct diag err;
+
+	if (d->buttons_retry_id)
+		loop_cancel(d->loop, d->buttons_retry_id);
+	d->buttons_retry_id = 0;
+	buttons_close(d->btn);
+	d->btn = NULL;
+	d->buttons = "off";
+	if (!d->config.buttons.enabled) {
+		d->buttons_error[0] = '\0';
+		return;
+	}
+	/* Without buttons the socket, terminal and schedule still work. */
+	if (buttons_open(&d->btn, d->loop, &d->config.buttons, daemon_on_gesture, d, &err) < 0) {
+		d->btn = NULL;
+		if (strcmp(err.text, d->buttons_error)) {
+			log_error("%s", err.text);
+			log_warn("buttons: unavailable, tried again every %d s; coachctl, the terminal "
+				 "and the schedule still work", BUTTONS_RETRY_MS / 1000);
+			snprintf(d->buttons_error, sizeof(d->buttons_error), "%s", err.text);
+		}
+		d->buttons = "unavailable";
+		retry_buttons(d);
+		return;
+	}
+	log_info("buttons: Play on GPIO%d, Next on GPIO%d", d->config.buttons.play,
+		 d->config.buttons.next);
+	d->buttons = "ok";
+	d->buttons_error[0] = '\0';
+	player_status(d->player, &ps);
+	daemon_show_led(d, &ps);
+}
+
+void daemon_reload_buttons(struct daemon *d, const struct config_buttons *old,
+			   const char *old_chip)
+{
+	const struct config_buttons *now = &d->config.buttons;
+	bool same = now->enabled == old->enabled && !strcmp(now->chip ? now->chip : "", old_chip) &&
+		    now->play == old->play && now->next == old->next && now->led == old->led &&
+		    now->active_low == old->active_low && now->pull_up == old->pull_up &&
+		    now->debounce_ms == old->debounce_ms && now->long_press_ms == old->long_press_ms;
+
+	if (same && buttons_available(d->btn) == now->enabled)
+		return;
+	log_info("buttons: %s", same ? "opening them again" : "opening them with the new settings");
+	d->buttons_error[0] = '\0';   /* what this reload gives is logged */
+	daemon_open_buttons(d);
+}
+
 /* The buttons (gesture table in gesture.h). */
 void daemon_on_gesture(void *ctx, enum gesture g)
 {
@@ -351,7 +424,14 @@ void daemon_on_gesture(void *ctx, enum gesture g)
 		[GESTURE_BOTH] = ACT_WHERE,
 	};
 
-	act(ctx, (unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE);
+	struct daemon *d = ctx;
+
+	if (g == GESTURE_NONE) {
+		/* The device went away: reopened from a timer, not from here. */
+		retry_buttons(d);
+		return;
+	}
+	act(d, (unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE);
 }
 
 void daemon_on_key(void *ctx, int fd, uint32_t events)

@@ -45,6 +45,8 @@ struct daemon {
 	char summary[256];            /* last STATUS= sent to systemd */
 	const char *buttons;          /* "off", "ok", "unavailable" */
 	struct buttons *btn;          /* NULL when off or unavailable */
+	int buttons_retry_id;         /* reopening unavailable buttons, 0 when not armed */
+	char buttons_error[512];      /* why they are unavailable, logged once */
 };
 
 /* Runs the housekeeping tick in MS milliseconds (replacing a pending one). */
@@ -76,6 +78,20 @@ void daemon_track(struct daemon *d, const struct player_status *ps);
 
 /* Answers a control request (the socket's handler). */
 void daemon_on_request(void *ctx, const struct control_request *req, char *reply, size_t size);
+
+/* (Re)opens the buttons the config names, closing any open ones.  When they
+ * cannot be opened, or go away later, retries every few seconds, logging
+ * each new reason once: a chip that appears late at boot, or whose
+ * permissions udev has not set yet, is picked up without a restart. */
+void daemon_open_buttons(struct daemon *d);
+
+/* After a reload: reopens the buttons when their settings changed from OLD
+ * (whose chip was OLD_CHIP, "" for auto), or when they are unavailable. */
+void daemon_reload_buttons(struct daemon *d, const struct config_buttons *old,
+			   const char *old_chip);
+
+/* Shows the session on the LED. */
+void daemon_show_led(struct daemon *d, const struct player_status *ps);
 
 /* A button gesture (the buttons' callback). */
 void daemon_on_gesture(void *ctx, enum gesture g);

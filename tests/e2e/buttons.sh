@@ -2,7 +2,7 @@
 # The buttons end to end: fake GPIO edges (the same records the libgpiod
 # backends produce) start, pause, resume, skip and stop a session, and the
 # recording shows it; the LED follows; a vanished or missing chip leaves the
-# daemon running with coachctl.
+# daemon running with coachctl, and is picked up again by a retry or a reload.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -98,7 +98,17 @@ wait_status 'buttons=unavailable' 5 && pass source-gone-reported || fail source-
 ctl play >/dev/null
 wait_status '^running ' 5 && pass coachctl-still-works || fail coachctl-still-works "$STATUS"
 ctl stop >/dev/null
+wait_status '^idle ' 5
 grep -q 'buttons: .* went away' "$LOG" && pass gone-logged || fail gone-logged "no log line"
+# ... and back by itself at the next retry (5 s), no restart: a press plays.
+if wait_status 'buttons=ok' 10; then
+	pass source-back
+	tap play
+	wait_status '^running ' 5 && pass press-after-back || fail press-after-back "$STATUS"
+	ctl stop >/dev/null
+else
+	fail source-back "$STATUS"
+fi
 kill -TERM "$COACHD"; wait "$COACHD"
 
 # A chip that is not there: a clear error naming it, and the daemon runs.
@@ -111,5 +121,23 @@ if wait_status '^idle .*buttons=unavailable' 20 && grep -q "gpiochip9" "$E2E_TMP
 else
 	fail missing-chip "${STATUS:-}: $(cat "$E2E_TMP/nochip.log")"
 fi
+# Tried again every 5 s, the same reason logged once; a fixed chip and a
+# reload bring the buttons at once.
+sleep 6
+n=$(grep -c "no GPIO chip 'gpiochip9'" "$E2E_TMP/nochip.log")
+[ "$n" -eq 1 ] && pass missing-chip-said-once || fail missing-chip-said-once "$n times"
+sed -i -e "s|^  chip: gpiochip9|  chip: \"fake:$FIFO\"|" "$E2E_TMP/nochip.yaml"
+ctl reload >/dev/null
+if wait_status '^idle .*buttons=ok' 3 &&
+   grep -q 'buttons: opening them with the new settings' "$E2E_TMP/nochip.log"; then
+	pass chip-fixed-by-reload
+	tap play
+	wait_status '^running ' 5 && pass press-after-reload || fail press-after-reload "$STATUS"
+	ctl stop >/dev/null
+else
+	fail chip-fixed-by-reload "$STATUS"
+	tail -n 5 "$E2E_TMP/nochip.log"
+fi
 grep 'gpiochip9' "$E2E_TMP/nochip.log"
+kill -TERM "$NOCHIP"; wait "$NOCHIP"
 e2e_finish
