@@ -10,7 +10,7 @@ CC         ?= cc
 # The cross builds (see the end) set the target's, e.g. aarch64-linux-gnu-pkg-config.
 PKG_CONFIG ?= pkg-config
 # SYSROOT=DIR (given by the cross builds with SUITE=, see the end): build
-# against a Debian sysroot made by tools/mksysroot instead of this machine's
+# against a Debian sysroot made by tests/mksysroot instead of this machine's
 # libraries.  pkg-config looks only there; SYSTEMD_PC reads the systemd
 # folders as the target names them (pkg-config would prefix them with DIR).
 # Debian's cross compilers search their own libc (/usr/TRIPLET, this
@@ -241,7 +241,7 @@ deb: $(if $(SUITE),cross-ready)
 # plan and render under qemu-user against this machine's build: tests/run-cross.
 #
 # With SUITE=bookworm or SUITE=trixie, the same against a sysroot of that
-# Debian release instead (tools/mksysroot says why), made once by `make
+# Debian release instead (tests/mksysroot says why), made once by `make
 # sysroot` into $(SYSROOTS)/SUITE-ARCH ($(BUILD)/sysroot); the tree goes to
 # $(BUILD)/SUITE-ARCH, and `make deb ARCH=... SUITE=...` packages for that
 # release.  This machine then needs only the cross compiler, qemu-user and
@@ -294,16 +294,16 @@ cross-deps: cross-arch
 	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed; installing all the same"; } && \
 	$$SUDO apt-get install -y -qq --no-install-recommends $(CROSS_DEPS)
 
-# The sysroot is made again when tools/mksysroot changes; `rm -r` it (or
+# The sysroot is made again when tests/mksysroot changes; `rm -r` it (or
 # make clean) for a fresh one.
 sysroot: cross-arch
 	@[ -n "$(SUITE)" ] || { echo "make sysroot: SUITE= is needed (bookworm or trixie)"; exit 1; }
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
-	tools/mksysroot $(SUITE) $(CROSS_ARCH) $(CROSS_ROOT) $(SYSROOT_PKGS)
+	tests/mksysroot $(SUITE) $(CROSS_ARCH) $(CROSS_ROOT) $(SYSROOT_PKGS)
 
 cross-ready: cross-arch
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
-	@[ -z "$(SUITE)" ] || [ $(CROSS_ROOT)/var/lib/dpkg/status -nt tools/mksysroot ] || \
+	@[ -z "$(SUITE)" ] || [ $(CROSS_ROOT)/var/lib/dpkg/status -nt tests/mksysroot ] || \
 	  $(MAKE) --no-print-directory sysroot
 
 # HAVE_DEPS=yes: the native test tools are not needed for this tree.
