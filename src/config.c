@@ -403,6 +403,14 @@ int config_load(const char *path, struct config *c, struct diag *err)
 	return rc;
 }
 
+bool config_buttons_equal(const struct config_buttons *a, const struct config_buttons *b)
+{
+	return a->enabled == b->enabled && !strcmp(a->chip ? a->chip : "", b->chip ? b->chip : "") &&
+	       a->play == b->play && a->next == b->next && a->led == b->led &&
+	       a->active_low == b->active_low && a->pull_up == b->pull_up &&
+	       a->debounce_ms == b->debounce_ms && a->long_press_ms == b->long_press_ms;
+}
+
 void config_free(struct config *c)
 {
 	free(c->routine);

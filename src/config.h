@@ -60,4 +60,7 @@ int config_load(const char *path, struct config *c, struct diag *err);
 
 void config_free(struct config *c);
 
+/* True when A and B open the same buttons the same way. */
+bool config_buttons_equal(const struct config_buttons *a, const struct config_buttons *b);
+
 #endif

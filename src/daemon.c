@@ -76,7 +76,11 @@ static struct bundle_files files(const struct daemon *d)
 }
 
 /* Reads the config and checks the routine it names; C is untouched on error. */
-static int read_config(struct daemon *d, struct config *c, struct diag *err)
+/* Reads the config into C, replacing it only when the whole of it (and the
+ * routine and voice it names) is good.  *BUTTONS_CHANGED, when given, says
+ * whether the new buttons settings differ from C's. */
+static int read_config(struct daemon *d, struct config *c, bool *buttons_changed,
+		       struct diag *err)
 {
 	struct bundle check;
 	struct bundle_files f;
@@ -96,6 +100,8 @@ static int read_config(struct daemon *d, struct config *c, struct diag *err)
 		return -1;
 	}
 	bundle_free(&check);
+	if (buttons_changed)
+		*buttons_changed = !config_buttons_equal(&c->buttons, &fresh.buttons);
 	config_free(c);
 	*c = fresh;
 	return 0;
@@ -298,12 +304,10 @@ void daemon_reload(struct daemon *d)
 	struct diag err;
 
 	unsigned rate = d->config.rate;
-	struct config_buttons buttons = d->config.buttons;
-	char chip[256];
+	bool buttons_changed;
 
 	notify_send("RELOADING=1");
-	snprintf(chip, sizeof(chip), "%s", buttons.chip ? buttons.chip : "");
-	if (read_config(d, &d->config, &err) < 0) {
+	if (read_config(d, &d->config, &buttons_changed, &err) < 0) {
 		log_error("%s", err.text);
 		log_error("reload failed; keeping the running config and routine");
 		say_error(d, &err);
@@ -317,7 +321,7 @@ void daemon_reload(struct daemon *d)
 	d->config.rate = rate;
 	player_set_output(d->player, d->config.device, d->config.latency_ms);
 	player_set_gentle(d->player, d->config.gentle_ms);
-	daemon_reload_buttons(d, &buttons, chip);
+	daemon_reload_buttons(d, buttons_changed);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
 	arm_schedule(d);
@@ -539,7 +543,7 @@ int daemon_run(const struct daemon_options *o)
 	}
 	config_defaults(&d.config);
 	/* A bad config or routine at start-up: refuse to start (EX_CONFIG). */
-	if (read_config(&d, &d.config, &err) < 0) {
+	if (read_config(&d, &d.config, NULL, &err) < 0) {
 		log_error("%s", err.text);
 		config_free(&d.config);
 		return EX_CONFIG;

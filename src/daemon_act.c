@@ -354,10 +354,16 @@ static void on_buttons_retry(void *ctx)
 	daemon_open_buttons(d);
 }
 
-static void retry_buttons(struct daemon *d)
+static void cancel_buttons_retry(struct daemon *d)
 {
 	if (d->buttons_retry_id)
 		loop_cancel(d->loop, d->buttons_retry_id);
+	d->buttons_retry_id = 0;
+}
+
+static void retry_buttons(struct daemon *d)
+{
+	cancel_buttons_retry(d);
 	d->buttons_retry_id = loop_timeout(d->loop, BUTTONS_RETRY_MS, on_buttons_retry, d);
 	if (d->buttons_retry_id < 0)
 		d->buttons_retry_id = 0;
@@ -368,9 +374,7 @@ void daemon_open_buttons(struct daemon *d)
 	struct player_status ps;
 	struct diag err;
 
-	if (d->buttons_retry_id)
-		loop_cancel(d->loop, d->buttons_retry_id);
-	d->buttons_retry_id = 0;
+	cancel_buttons_retry(d);
 	buttons_close(d->btn);
 	d->btn = NULL;
 	d->buttons = "off";
@@ -380,7 +384,6 @@ void daemon_open_buttons(struct daemon *d)
 	}
 	/* Without buttons the socket, terminal and schedule still work. */
 	if (buttons_open(&d->btn, d->loop, &d->config.buttons, daemon_on_gesture, d, &err) < 0) {
-		d->btn = NULL;
 		if (strcmp(err.text, d->buttons_error)) {
 			log_error("%s", err.text);
 			log_warn("buttons: unavailable, tried again every %d s; coachctl, the terminal "
@@ -399,18 +402,11 @@ void daemon_open_buttons(struct daemon *d)
 	daemon_show_led(d, &ps);
 }
 
-void daemon_reload_buttons(struct daemon *d, const struct config_buttons *old,
-			   const char *old_chip)
+void daemon_reload_buttons(struct daemon *d, bool changed)
 {
-	const struct config_buttons *now = &d->config.buttons;
-	bool same = now->enabled == old->enabled && !strcmp(now->chip ? now->chip : "", old_chip) &&
-		    now->play == old->play && now->next == old->next && now->led == old->led &&
-		    now->active_low == old->active_low && now->pull_up == old->pull_up &&
-		    now->debounce_ms == old->debounce_ms && now->long_press_ms == old->long_press_ms;
-
-	if (same && buttons_available(d->btn) == now->enabled)
+	if (!changed && buttons_available(d->btn) == d->config.buttons.enabled)
 		return;
-	log_info("buttons: %s", same ? "opening them again" : "opening them with the new settings");
+	log_info("buttons: %s", changed ? "opening them with the new settings" : "opening them again");
 	d->buttons_error[0] = '\0';   /* what this reload gives is logged */
 	daemon_open_buttons(d);
 }

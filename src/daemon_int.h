@@ -85,10 +85,9 @@ void daemon_on_request(void *ctx, const struct control_request *req, char *reply
  * permissions udev has not set yet, is picked up without a restart. */
 void daemon_open_buttons(struct daemon *d);
 
-/* After a reload: reopens the buttons when their settings changed from OLD
- * (whose chip was OLD_CHIP, "" for auto), or when they are unavailable. */
-void daemon_reload_buttons(struct daemon *d, const struct config_buttons *old,
-			   const char *old_chip);
+/* After a reload: reopens the buttons when their settings CHANGED, or when
+ * they are unavailable. */
+void daemon_reload_buttons(struct daemon *d, bool changed);
 
 /* Shows the session on the LED. */
 void daemon_show_led(struct daemon *d, const struct player_status *ps);

@@ -413,6 +413,8 @@ void player_set_gentle(struct player *p, unsigned ms)
 
 void player_set_output(struct player *p, const char *device, unsigned latency_ms)
 {
+	if (!strcmp(p->want_device, device ? device : "default") && p->cfg.latency_ms == latency_ms)
+		return;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", device ? device : "default");
 	p->cfg.latency_ms = latency_ms;
 	p->attempts = 0;         /* the new device's troubles are logged afresh */

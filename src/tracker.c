@@ -18,6 +18,11 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 		t->seen = sessions;
 	}
 
+	/* A session not seen before begins here, even when it has ended by now
+	 * (a play and a stop within one tick): it is then recorded at once, as
+	 * stopped. */
+	if (!t->active && sessions != t->seen)
+		begin(t, sessions, now_s, wall);
 	if (t->active) {
 		if (t->was_running)
 			t->running_s += now_s - t->last_sample;
@@ -36,16 +41,6 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 			t->active = false;
 			ended = true;
 		}
-	}
-	/* Begun and ended between two samples (a play and a stop within one
-	 * tick): recorded all the same, as stopped at once. */
-	if (!ended && !t->active && !in_session && sessions != t->seen) {
-		*out = (struct tracker_record){
-			.started = wall, .finished = state == SESSION_FINISHED,
-			.steps_done = state == SESSION_FINISHED ? (unsigned)nsteps : 0,
-			.steps_total = (unsigned)nsteps,
-		};
-		ended = true;
 	}
 	t->seen = sessions;
 	if (!t->active && in_session)
