@@ -350,17 +350,15 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 static void arm_schedule(struct daemon *d)
 {
 	size_t which = (size_t)-1;
-	time_t now = time(NULL);
+	struct timespec now;
 	time_t next;
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 
-	/* time() reads a coarse clock that can lag the timer that just fired:
-	 * never look for the next entry from before the one that fired, or the
-	 * same moment is armed again and fires again at once. */
-	if (now < d->armed_for)
-		now = d->armed_for;
-	next = schedule_next(d->config.schedule, d->config.nschedule, now, &which);
-	d->armed_for = next == (time_t)-1 ? 0 : next;
+	/* The clock the timer fires on, read precisely: time() reads a coarse
+	 * copy that can lag the timer that just fired, and would find the same
+	 * entry again (schedule_next looks after NOW). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	next = schedule_next(d->config.schedule, d->config.nschedule, now.tv_sec, &which);
 	its.it_value.tv_sec = next;
 
 	if (next == (time_t)-1)

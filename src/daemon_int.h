@@ -36,7 +36,6 @@ struct daemon {
 	bool ready_sent;
 	int tick_id;                  /* player housekeeping, 0 when not armed */
 	size_t next_entry;            /* the schedule entry the timer is armed for */
-	time_t armed_for;             /* when it is due (0: nothing armed) */
 	const struct clip *idle_clip; /* said at the next idle moment (an error, the streak) */
 	char history_path[PATH_MAX];  /* "" when there is no state directory */
 	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
