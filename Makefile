@@ -64,7 +64,7 @@ CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wvla
 COACH_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -DCOACH_GPIOD_V2=$(GPIOD_V2) \
-                $(SYSROOT_INC) $(COACH_LDFLAGS)
+                $(SYSROOT_INC)
 CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
@@ -82,12 +82,15 @@ PROGRAMS  := $(patsubst src/%.c,$(BUILD)/%,$(filter $(MAINS),$(wildcard src/*.c)
 .PHONY: all deps test unit e2e lint check-gpiod2 fuzz run sounds clean asan
 all: $(PROGRAMS) $(TESTS) $(TOOLS)
 
+# Every dependency target installs through these: sudo when not root, and a
+# failed index update (a mirror's broken foreign-architecture index) is not
+# fatal, since what is needed may well be known already.
+SUDO        := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_UPDATE   = { $(SUDO) apt-get update -qq || echo "make: apt-get update failed; installing all the same"; }
+APT_INSTALL  = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
 deps:
-	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	export DEBIAN_FRONTEND=noninteractive; \
-	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed (a foreign architecture's lists?); installing all the same"; } && \
-	$$SUDO apt-get install -y -qq --no-install-recommends $(BUILD_DEPS) \
-	  $(if $(filter build,$(DEPS)),,$(TEST_DEPS))
+	@$(APT_UPDATE) && $(APT_INSTALL) $(BUILD_DEPS) $(if $(filter build,$(DEPS)),,$(TEST_DEPS))
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -101,7 +104,8 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libcoach.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libcoach.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(COACH_CFLAGS) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/libcoach.a $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(COACH_CFLAGS) $(CFLAGS) $(COACH_LDFLAGS) -Isrc -o $@ $< $(BUILD)/libcoach.a \
+	  $(LDLIBS) $(TEST_LIBS)
 
 # The same tree built by clang with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -287,12 +291,9 @@ cross-arch:
 	  *) echo "make: SUITE must be bookworm or trixie (or unset: this machine's libraries)"; exit 1;; esac
 
 cross-deps: cross-arch
-	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	export DEBIAN_FRONTEND=noninteractive; \
-	{ [ -n "$(SUITE)" ] || dpkg --print-foreign-architectures | grep -qx $(CROSS_ARCH) || \
-	  $$SUDO dpkg --add-architecture $(CROSS_ARCH); } && \
-	{ $$SUDO apt-get update -qq || echo "make: apt-get update failed; installing all the same"; } && \
-	$$SUDO apt-get install -y -qq --no-install-recommends $(CROSS_DEPS)
+	@{ [ -n "$(SUITE)" ] || dpkg --print-foreign-architectures | grep -qx $(CROSS_ARCH) || \
+	  $(SUDO) dpkg --add-architecture $(CROSS_ARCH); } && \
+	$(APT_UPDATE) && $(APT_INSTALL) $(CROSS_DEPS)
 
 # The sysroot is made again when tests/mksysroot changes; `rm -r` it (or
 # make clean) for a fresh one.
@@ -301,10 +302,12 @@ sysroot: cross-arch
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
 	tests/mksysroot $(SUITE) $(CROSS_ARCH) $(CROSS_ROOT) $(SYSROOT_PKGS)
 
-cross-ready: cross-arch
+cross-ready: cross-arch $(if $(SUITE),$(CROSS_ROOT)/var/lib/dpkg/status)
 	@$(CROSS_HAVE) || $(MAKE) --no-print-directory cross-deps
-	@[ -z "$(SUITE)" ] || [ $(CROSS_ROOT)/var/lib/dpkg/status -nt tests/mksysroot ] || \
-	  $(MAKE) --no-print-directory sysroot
+ifneq ($(SUITE),)
+$(CROSS_ROOT)/var/lib/dpkg/status: tests/mksysroot
+	@$(MAKE) --no-print-directory sysroot
+endif
 
 # HAVE_DEPS=yes: the native test tools are not needed for this tree.
 cross: cross-ready
@@ -314,7 +317,7 @@ cross: cross-ready
 # The routine is compared with this machine's build when the release is this
 # machine's; another release's espeak-ng speaks with other lengths, so there
 # the unit tests (test_render: every tone where the plan puts it) stand alone.
-HOST_SUITE   := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+HOST_SUITE    = $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
 test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wavcmp
 	@ROOT=$(or $(CROSS_ROOT),/) REF=$(if $(filter-out $(HOST_SUITE),$(SUITE)),none,$(BUILD)) \
 	  tests/run-cross $(CROSS_ARCH) $(CROSS_QEMU) $(BUILD) $(CROSS_BUILD)
@@ -323,13 +326,10 @@ test-cross: cross $(BUILD)/coachd $(BUILD)/tests/tool_wav $(BUILD)/tests/tool_wa
 # arch-test and, for ARM, qemu-user-static's binfmt handlers, registered in
 # this machine's kernel (root, and binfmt_misc mounted here when it is not).
 chroot-deps: cross-arch
-	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get install -y -qq --no-install-recommends mmdebstrap arch-test \
-	  qemu-user-static binfmt-support && \
+	@$(APT_INSTALL) mmdebstrap arch-test qemu-user-static binfmt-support && \
 	{ [ -e /proc/sys/fs/binfmt_misc/register ] || \
-	  $$SUDO mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; } && \
-	$$SUDO update-binfmts --enable $(CROSS_QEMU) 2>/dev/null; \
+	  $(SUDO) mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; } && \
+	$(SUDO) update-binfmts --enable $(CROSS_QEMU) 2>/dev/null; \
 	[ -e /proc/sys/fs/binfmt_misc/$(CROSS_QEMU) ] || \
 	  { echo "make chroot-deps: no binfmt handler for $(CROSS_QEMU)"; exit 1; }
 # --- end cross ---

@@ -24,7 +24,7 @@ cross=
 # The sysroot is the checkout's (make test-cross made it), or made here.
 # The target release's systemd.pc names its systemd folders (this machine's
 # otherwise); the sysroot also holds that release's dpkg database.
-sysroots=$(cd "$E2E_ROOT" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)/sysroot
+sysroots=$BUILD/sysroot
 [ -z "$suite" ] || cross+=" SUITE=$suite SYSROOTS=$sysroots"
 sysroot=${suite:+$sysroots/$suite-$arch}
 
@@ -60,12 +60,8 @@ field() { dpkg-deb --field "$deb" "$1"; }
 # --- files ------------------------------------------------------------------
 pcdir() {
 	local d
-	if [ -n "$sysroot" ]; then
-		d=$(PKG_CONFIG_LIBDIR=$sysroot/usr/share/pkgconfig \
-			pkg-config --variable="$1" systemd 2>/dev/null) || d=
-	else
-		d=$(pkg-config --variable="$1" systemd 2>/dev/null) || d=
-	fi
+	d=$(${sysroot:+env PKG_CONFIG_LIBDIR=$sysroot/usr/share/pkgconfig} \
+		pkg-config --variable="$1" systemd 2>/dev/null) || d=
 	echo "${d:-$2}"
 }
 unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)

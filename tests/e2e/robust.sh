@@ -114,13 +114,14 @@ NODEV_SOCK=$E2E_TMP/nodev.sock
 "$BUILD/coachd" -c "$E2E_TMP/nodev.yaml" -r "$WORK" -s "$NODEV_SOCK" >"$E2E_TMP/nodev.log" 2>&1 &
 NODEV=$!
 at_exit "kill $NODEV 2>/dev/null"
-wait_for "'$BUILD/coachctl' -s '$NODEV_SOCK' status 2>/dev/null | grep -q '^idle .*Edited'" 20
-"$BUILD/coachctl" -s "$NODEV_SOCK" play >/dev/null 2>&1
+SOCK=$NODEV_SOCK wait_status '^idle .*Edited' 20
+SOCK=$NODEV_SOCK ctl play >/dev/null 2>&1
 sleep 1
 t0=$(awk '{ print $14 + $15 }' "/proc/$NODEV/stat")
 sleep 5
 t1=$(awk '{ print $14 + $15 }' "/proc/$NODEV/stat")
-nodev_status=$("$BUILD/coachctl" -s "$NODEV_SOCK" status 2>/dev/null)
+SOCK=$NODEV_SOCK status
+nodev_status=$STATUS
 if grep -q "no output device matches 'NoSuchCard'; these are available:" "$E2E_TMP/nodev.log" &&
    grep -q "^coachd: info:   [0-9]*: .*channels" "$E2E_TMP/nodev.log"; then
 	pass missing-device-named-and-listed
@@ -133,12 +134,12 @@ fi
 # The device fixed in the config and reloaded: no restart, the session plays.
 sed -i -e 's|^  device: NoSuchCard|  device: default|' -e 's|^  latency: 40ms|  latency: 200ms|' \
 	"$E2E_TMP/nodev.yaml"
-"$BUILD/coachctl" -s "$NODEV_SOCK" reload >/dev/null 2>&1
-if wait_for "'$BUILD/coachctl' -s '$NODEV_SOCK' status 2>/dev/null | grep -q '^running .*audio=ok'" 5 &&
+SOCK=$NODEV_SOCK ctl reload >/dev/null 2>&1
+if SOCK=$NODEV_SOCK wait_status '^running .*audio=ok' 5 &&
    grep -q "audio: device is back" "$E2E_TMP/nodev.log" && kill -0 "$NODEV"; then
 	pass missing-device-fixed-by-reload
 else
-	fail missing-device-fixed-by-reload "$("$BUILD/coachctl" -s "$NODEV_SOCK" status 2>&1)"
+	fail missing-device-fixed-by-reload "$STATUS"
 	tail -n 5 "$E2E_TMP/nodev.log"
 fi
 # ... with the reloaded latency (40 ms before), as PortAudio reports it.
