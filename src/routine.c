@@ -118,11 +118,15 @@ static int add_side(struct yamldoc *yd, yaml_node_t *item, struct step *st,
 		return yamldoc_error(yd, item, err, "invalid side '%s' (expected left or right)",
 				     yamldoc_snippet(yamldoc_text(item), snip, sizeof(snip)));
 	}
-	if (st->nsides > 0 && st->sides[0] == s)
-		return yamldoc_error(yd, item, err,
-				     "side '%s' is listed twice (expected [left, right] or [right, left])",
-				     side_name(s));
-	/* Two distinct sides fill the array, so a third item is always a repeat. */
+	/* Every side listed so far, not only the first: with two distinct
+	 * sides the array is full, so any third item must stop here. */
+	for (unsigned i = 0; i < st->nsides; i++)
+		if (st->sides[i] == s)
+			return yamldoc_error(yd, item, err,
+					     "side '%s' is listed twice (expected [left, right] or [right, left])",
+					     side_name(s));
+	if (st->nsides >= sizeof(st->sides) / sizeof(st->sides[0]))
+		return yamldoc_error(yd, item, err, "too many sides (expected [left, right] or [right, left])");
 	st->sides[st->nsides++] = s;
 	return 0;
 }
@@ -213,7 +217,7 @@ static int parse_cues(struct yamldoc *yd, yaml_node_t *map, struct step *st, str
 {
 	yaml_node_t *v = yamldoc_get(yd, map, "cues");
 	yaml_node_pair_t *pair;
-	char snip[YAMLDOC_SNIPPET];
+	char snip[YAMLDOC_SNIPPET], what[YAMLDOC_SNIPPET + 16];
 	size_t n;
 
 	if (!v)
@@ -233,7 +237,6 @@ static int parse_cues(struct yamldoc *yd, yaml_node_t *map, struct step *st, str
 		yaml_node_t *k = yaml_document_get_node(&yd->doc, pair->key);
 		yaml_node_t *t = yaml_document_get_node(&yd->doc, pair->value);
 		const char *ktext = k ? yamldoc_text(k) : NULL;
-		const char *ttext = t ? yamldoc_text(t) : NULL;
 		struct step_cue *c = &st->cues[st->ncues];
 
 		if (!ktext || duration_parse(ktext, &c->at_ms) < 0)
@@ -243,13 +246,20 @@ static int parse_cues(struct yamldoc *yd, yaml_node_t *map, struct step *st, str
 		if (c->at_ms >= st->time_ms)
 			return yamldoc_error(yd, k, err, "cue at %s is not inside the %u s hold (expected less than the step's time)",
 					     yamldoc_snippet(ktext, snip, sizeof(snip)), st->time_ms / 1000);
-		if (!ttext || !*ttext || strlen(ttext) > ROUTINE_MAX_TEXT)
-			return yamldoc_error(yd, t ? t : k, err,
-					     "cue at %s needs a sentence of 1 to %d characters",
-					     yamldoc_snippet(ktext, snip, sizeof(snip)), ROUTINE_MAX_TEXT);
-		c->say = strdup(ttext);
-		if (!c->say)
-			return yamldoc_error(yd, t, err, "out of memory");
+		yamldoc_snippet(ktext, snip, sizeof(snip));
+		/* "15s" and "15000ms" are one time: two sentences there would be
+		 * said over each other, or one of them dropped. */
+		for (unsigned i = 0; i < st->ncues; i++)
+			if (st->cues[i].at_ms == c->at_ms)
+				return yamldoc_error(yd, k, err,
+						     "a second cue at %s, the first at line %u (expected one cue at each time)",
+						     snip, st->cues[i].line);
+		/* Checked as name and say are: a "\0" escape, a blank sentence or
+		 * one too long is an error here, not a cue cut short or dropped. */
+		snprintf(what, sizeof(what), "cue at %s", snip);
+		if (yamldoc_string_node(yd, t, what, ROUTINE_MAX_TEXT, &c->say, err) < 0)
+			return -1;
+		c->line = (unsigned)k->start_mark.line + 1;
 		st->ncues++;
 	}
 	return 0;

@@ -24,6 +24,7 @@ enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
 struct step_cue {
 	uint32_t at_ms;
 	char *say;
+	unsigned line;        /* where it is written, for messages */
 };
 
 struct step {

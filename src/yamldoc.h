@@ -121,6 +121,11 @@ const char *yamldoc_snippet(const char *text, char *buf, size_t size);
 int yamldoc_string(struct yamldoc *yd, yaml_node_t *map, const char *key,
 		   size_t max_chars, char **out, struct diag *err);
 
+/* The scalar NODE as text, checked and copied as yamldoc_string does; WHAT
+ * names it in messages ("cue at 15s").  Returns 1, or -1 with ERR filled. */
+int yamldoc_string_node(struct yamldoc *yd, yaml_node_t *node, const char *what,
+			size_t max_chars, char **out, struct diag *err);
+
 /* KEY as true/false/yes/no (any case); absent gives DFLT. */
 int yamldoc_bool(struct yamldoc *yd, yaml_node_t *map, const char *key,
 		 bool dflt, bool *out, struct diag *err);

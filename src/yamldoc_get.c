@@ -283,40 +283,50 @@ static yaml_node_t *get_scalar(struct yamldoc *yd, yaml_node_t *map, const char 
 	return v;
 }
 
-int yamldoc_string(struct yamldoc *yd, yaml_node_t *map, const char *key,
-		   size_t max_chars, char **out, struct diag *err)
+int yamldoc_string_node(struct yamldoc *yd, yaml_node_t *v, const char *what,
+			size_t max_chars, char **out, struct diag *err)
 {
-	int ret;
-	yaml_node_t *v = get_scalar(yd, map, key, "some text", &ret, err);
 	const unsigned char *s;
 	size_t chars = 0, len, i;
 	char *copy;
 
-	if (!v)
-		return ret;
+	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, what, "some text", err))
+		return -1;
 	s = v->data.scalar.value;
 	len = v->data.scalar.length;
 	/* A "\0" escape would cut the text short without anyone noticing. */
 	if (memchr(s, '\0', len))
-		return yamldoc_error(yd, v, err, "'%s' contains a NUL character (expected text)",
-				     key);
+		return yamldoc_error(yd, v, err, "%s contains a NUL character (expected text)", what);
 	/* Block scalars (| and >) end with a line break nobody means to keep. */
 	while (len > 0 && isspace(s[len - 1]))
 		len--;
 	if (len == 0)
-		return yamldoc_error(yd, v, err, "'%s' is blank (expected some text)", key);
+		return yamldoc_error(yd, v, err, "%s is blank (expected some text)", what);
 	for (i = 0; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			chars++;
 	if (chars > max_chars)
-		return yamldoc_error(yd, v, err, "'%s' is too long: %zu characters (expected at most %zu)",
-				     key, chars, max_chars);
+		return yamldoc_error(yd, v, err, "%s is too long: %zu characters (expected at most %zu)",
+				     what, chars, max_chars);
 	copy = strndup((const char *)s, len);
 	if (!copy)
 		return yamldoc_error(yd, v, err, "out of memory");
 	free(*out);
 	*out = copy;
 	return 1;
+}
+
+int yamldoc_string(struct yamldoc *yd, yaml_node_t *map, const char *key,
+		   size_t max_chars, char **out, struct diag *err)
+{
+	int ret;
+	yaml_node_t *v = get_scalar(yd, map, key, "some text", &ret, err);
+	char what[80];
+
+	if (!v)
+		return ret;
+	snprintf(what, sizeof(what), "'%s'", key);
+	return yamldoc_string_node(yd, v, what, max_chars, out, err);
 }
 
 int yamldoc_bool(struct yamldoc *yd, yaml_node_t *map, const char *key,
