@@ -247,9 +247,9 @@ static void halfway_fits_or_is_left_out(void **state)
 static void form_cues_inside_the_hold(void **state)
 {
 	struct step_cue cues[] = {
-		{ 10000, (char *)"Breathe out." },
-		{ 10100, (char *)"Keep your shoulders down." },  /* would overlap the first */
-		{ 28500, (char *)"Almost there, stay with it." }, /* would run into the ticks */
+		{ .at_ms = 10000, .say = (char *)"Breathe out." },
+		{ .at_ms = 10100, .say = (char *)"Keep your shoulders down." },  /* would overlap the first */
+		{ .at_ms = 28500, .say = (char *)"Almost there, stay with it." }, /* would run into the ticks */
 	};
 	struct step s[] = { fx_step("Plank", NULL, 30000) };
 	struct plan p;

@@ -26,6 +26,21 @@ static void check_step(const struct step *st)
 	for (unsigned i = 0; i < st->nsides; i++)
 		FUZZ_ASSERT(st->sides[i] == SIDE_LEFT || st->sides[i] == SIDE_RIGHT);
 	FUZZ_ASSERT(st->line >= 1);
+	/* Every list in a step stays within its bounds and holds what the
+	 * parser promised: cues inside the hold, each at its own time, each a
+	 * sentence (no NUL cut, not blank). */
+	FUZZ_ASSERT(st->ncues <= ROUTINE_MAX_CUES);
+	FUZZ_ASSERT(st->ncues == 0 || (st->cues && st->time_ms > 0));
+	for (unsigned i = 0; i < st->ncues; i++) {
+		const char *say = st->cues[i].say;
+		size_t len = strlen(say);
+
+		FUZZ_ASSERT(st->cues[i].at_ms < st->time_ms);
+		FUZZ_ASSERT(st->cues[i].line >= st->line);
+		FUZZ_ASSERT(len > 0 && say[len - 1] != ' ' && say[len - 1] != '\n');
+		for (unsigned j = 0; j < i; j++)
+			FUZZ_ASSERT(st->cues[j].at_ms != st->cues[i].at_ms);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
