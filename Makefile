@@ -1,8 +1,10 @@
 # coach: build, test and run.  `make run` and `make test` are the two set-up commands.
 #
-# Every source file in src/ except the programs' main files goes into one static
-# library; each program and each test links against it, so adding a module needs
-# no change here.
+# Every source file in src/LAYER/ goes into one static library; the programs'
+# main files are src/*.c.  Each program and each test links against the
+# library, so adding a module needs no change here.  The layers (core, sound,
+# system, daemon: src/README) are all on the include path; `make lint` checks
+# that each layer includes only what it may (tests/check-layers).
 
 PREFIX     ?= /usr/local
 BUILD      ?= build
@@ -69,15 +71,17 @@ CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-MAINS     := src/coachd.c src/coachctl.c src/gensounds.c
-LIB_SRCS  := $(filter-out $(MAINS),$(wildcard src/*.c))
+LAYERS    := core sound system daemon
+MAINS     := $(wildcard src/*.c)
+LIB_SRCS  := $(wildcard $(LAYERS:%=src/%/*.c))
 LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+COACH_CFLAGS += $(LAYERS:%=-Isrc/%)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the end-to-end tests run (WAV analysis, audio probes).
 TOOL_SRCS := $(wildcard tests/tool_*.c)
 TOOLS     := $(TOOL_SRCS:tests/%.c=$(BUILD)/tests/%)
-PROGRAMS  := $(patsubst src/%.c,$(BUILD)/%,$(filter $(MAINS),$(wildcard src/*.c)))
+PROGRAMS  := $(MAINS:src/%.c=$(BUILD)/%)
 
 .PHONY: all deps test unit e2e lint check-gpiod2 fuzz run sounds clean asan
 all: $(PROGRAMS) $(TESTS) $(TOOLS)
@@ -99,12 +103,12 @@ $(BUILD)/obj/%.o: src/%.c
 $(BUILD)/libcoach.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libcoach.a
+$(PROGRAMS): $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libcoach.a
 	$(CC) $(COACH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libcoach.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(COACH_CFLAGS) $(CFLAGS) $(COACH_LDFLAGS) -Isrc -o $@ $< $(BUILD)/libcoach.a \
+	$(CC) $(CPPFLAGS) $(COACH_CFLAGS) $(CFLAGS) $(COACH_LDFLAGS) -o $@ $< $(BUILD)/libcoach.a \
 	  $(LDLIBS) $(TEST_LIBS)
 
 # The same tree built by clang with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -121,9 +125,10 @@ sounds: $(BUILD)/gensounds
 # 2.x public header kept in tests/gpiod2/ (syntax only; nothing links to it).
 check-gpiod2:
 	$(CC) -fsyntax-only -std=c11 -D_GNU_SOURCE $(WARNINGS) -DCOACH_GPIOD_V2=1 \
-	  -Itests/gpiod2 src/gpio_gpiod2.c
+	  $(LAYERS:%=-Isrc/%) -Itests/gpiod2 src/system/gpio_gpiod2.c
 
 lint: check-gpiod2
+	tests/check-layers src
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --std=c11 -D__GNUC__ -DCOACH_GPIOD_V2=$(GPIOD_V2) src tests
 
@@ -144,7 +149,7 @@ run: $(BUILD)/coachd
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d)
 
 # --- install, package, man pages ----------------------------------------------
 # `make install` / `make uninstall` (DESTDIR applies here only) and `make deb`.
@@ -171,8 +176,8 @@ SUBST        = sed -e 's|@bindir@|$(BINDIR)|g' -e 's|@sysconfdir@|$(SYSCONFDIR)|
 # folders, so paths.o is built with this PREFIX's and is rebuilt (and the
 # programs relinked) whenever they change: paths.defs is rewritten only then.
 PATHS_DEFS  := -DCOACH_SYSCONFDIR=\"$(SYSCONFDIR)\" -DCOACH_DATADIR=\"$(DATADIR)\"
-$(BUILD)/obj/paths.o: CPPFLAGS += $(PATHS_DEFS)
-$(BUILD)/obj/paths.o: $(BUILD)/paths.defs
+$(BUILD)/obj/system/paths.o: CPPFLAGS += $(PATHS_DEFS)
+$(BUILD)/obj/system/paths.o: $(BUILD)/paths.defs
 $(BUILD)/paths.defs: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PATHS_DEFS)' | cmp -s - $@ || echo '$(PATHS_DEFS)' >$@

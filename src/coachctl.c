@@ -13,6 +13,7 @@
 #include "control.h"
 #include "ctlsock.h"
 #include "history.h"
+#include "history_report.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define MAX_TIMEOUT_MS 600000

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "history.h"
+#include "history_report.h"
 
 static int setup(void **state)
 {

@@ -24,23 +24,23 @@ FUZZ_NAMES=(routine config control duration)
 declare -A FUZZ_MAX_LEN=([routine]=8192 [config]=8192 [control]=512 [duration]=64)
 # shellcheck disable=SC2034
 declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict)
-# The library modules the parsers use (src/NAME.c).
-FUZZ_MODULES=(diag duration yamldoc yamldoc_get routine config control)
+# The library modules the parsers use (src/LAYER/NAME.c).
+FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control)
 
 FUZZ_CC=${FUZZ_CC:-clang}
 read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1)
 read -ra FUZZ_YAML_LIBS < <(pkg-config --libs yaml-0.1)
 FUZZ_CFLAGS=(-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-function
-	-I"$FUZZ_SRC" -I"$FUZZ_ROOT/tests/fuzz")
+	-I"$FUZZ_SRC/core" -I"$FUZZ_ROOT/tests/fuzz")
 
 # Compiles SRC into OBJ with FLAGS... when OBJ is missing or older than SRC or
-# any header in src/ and tests/fuzz/.
+# any header in src/*/ and tests/fuzz/.
 _fuzz_cc() {
 	local src=$1 obj=$2 h
 	shift 2
 	if [ -f "$obj" ] && [ "$obj" -nt "$src" ]; then
-		for h in "$FUZZ_SRC"/*.h "$FUZZ_ROOT"/tests/fuzz/*.h; do
+		for h in "$FUZZ_SRC"/*/*.h "$FUZZ_ROOT"/tests/fuzz/*.h; do
 			[ "$h" -nt "$obj" ] && break
 			h=
 		done

@@ -4,11 +4,7 @@
 #define COACH_SOUNDS_H
 
 #include "clip.h"
-
-enum sound { SOUND_START, SOUND_TICK, SOUND_END, SOUND_FINISH, SOUND_REMINDER, SOUND_MAX };
-
-/* "start", "tick", "end", "finish", "reminder": the file name without .wav. */
-const char *sound_name(enum sound s);
+#include "tone.h"
 
 /* Called with a one-line message for each file that could not be used. */
 typedef void sounds_warn_fn(const char *message);

@@ -35,7 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gpio.h"
+#include "edge.h"
 
 enum gesture {
 	GESTURE_NONE,

@@ -9,6 +9,7 @@
 
 #include "daemon_int.h"
 #include "history.h"
+#include "history_report.h"
 #include "log.h"
 #include "routines.h"
 #include "state.h"

@@ -1,6 +1,6 @@
 /* The session log read back: streaks, the spoken streak, and the two ways of
  * printing it (coachctl history, and CSV for a physiotherapist). */
-#include "history.h"
+#include "history_report.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -11,16 +11,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-
-enum gpio_button { GPIO_PLAY, GPIO_NEXT, GPIO_NBUTTONS };
-
-/* One edge: a button went down (PRESSED) or up, at NS nanoseconds of
- * CLOCK_MONOTONIC.  Logical levels: active-low wiring is already undone. */
-struct gpio_edge {
-	enum gpio_button button;
-	bool pressed;
-	uint64_t ns;
-};
+#include "edge.h"
 
 /* What a backend opens: the lines of config_buttons, the chip already told
  * apart from the "fake:" prefix. */

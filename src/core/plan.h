@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "routine.h"
-#include "sounds.h"
+#include "tone.h"
 #include "voice.h"
 
 enum phase_kind {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "history.h"
+#include "history_entry.h"
 
 #define HISTORY_DATE_LEN  25   /* "2026-11-24T07:02:13+01:00" */
 #define HISTORY_DATE_SIZE (HISTORY_DATE_LEN + 1)

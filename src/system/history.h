@@ -23,29 +23,9 @@
 #include <time.h>
 
 #include "diag.h"
-#include "voice.h"
+#include "history_entry.h"
 
 #define HISTORY_FILE        "history.tsv"  /* the log's name in the state directory */
-#define HISTORY_MAX_ROUTINE 128            /* bytes of a routine's name kept, NUL included */
-#define HISTORY_MAX_LINE    512            /* longer lines are not sessions */
-
-enum history_result { HISTORY_FINISHED, HISTORY_STOPPED };
-
-struct history_entry {
-	time_t when;                 /* the session's start */
-	long utc_offset;             /* seconds east of UTC at WHEN, where it happened */
-	char routine[HISTORY_MAX_ROUTINE];
-	enum history_result result;
-	unsigned seconds;            /* time spent, pauses excluded */
-	unsigned steps_done;
-	unsigned steps_total;
-};
-
-struct history {
-	struct history_entry *entries;   /* in file order */
-	size_t n, cap;
-	unsigned skipped;                /* lines that were not a whole session */
-};
 
 /* Fills BUF (SIZE bytes) with the history file coachd writes:
  * HISTORY_FILE in the state directory (see state_path).  Returns 0, -ENOENT
@@ -75,24 +55,5 @@ int history_load(const char *path, struct history *h, struct diag *err);
 
 /* Frees H's entries; H may be zeroed or already freed. */
 void history_free(struct history *h);
-
-/* Counts streaks of local calendar days with at least one finished session:
- * *CURRENT runs back from today, or from yesterday when today has none yet;
- * *BEST is the longest anywhere.  Returns 0, or -ENOMEM. */
-int history_streak(const struct history *h, time_t now, unsigned *current, unsigned *best);
-
-/* What to say after a session that makes a streak of CURRENT days: returns
- * PHRASE_STREAK_ONE for 1, PHRASE_STREAK for more (with *N = CURRENT, for
- * voice_say's {n}), PHRASE_MAX for 0 (nothing to say). */
-enum phrase history_streak_phrase(unsigned current, unsigned *n);
-
-/* Prints the last LAST sessions (0: all), one a line, then the current and best
- * streaks ("Current streak: 5 mornings. Best: 12."), for `coachctl history`.
- * Returns 0, or -EIO when OUT fails. */
-int history_format(const struct history *h, time_t now, size_t last, FILE *out);
-
-/* Prints every session as CSV (RFC 4180, CRLF line ends) with the header
- * date,routine,result,seconds,steps_done,steps_total.  Returns 0 or -EIO. */
-int history_csv(const struct history *h, FILE *out);
 
 #endif

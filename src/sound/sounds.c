@@ -68,19 +68,6 @@ static const struct tone tones[SOUND_MAX] = {
 		{ 0.250, 587.33, 1.0, 0.25 } } },
 };
 
-static const char *const names[SOUND_MAX] = {
-	[SOUND_START] = "start",
-	[SOUND_TICK] = "tick",
-	[SOUND_END] = "end",
-	[SOUND_FINISH] = "finish",
-	[SOUND_REMINDER] = "reminder",
-};
-
-const char *sound_name(enum sound s)
-{
-	return (unsigned)s < SOUND_MAX ? names[s] : "unknown";
-}
-
 static double note_value(const struct note *n, double attack, double t)
 {
 	double env, w = 2.0 * M_PI * n->freq * t;
@@ -285,7 +272,7 @@ int sounds_load(struct clip out[SOUND_MAX], const char *dir, unsigned rate,
 	if (rate < MIN_RATE || rate > MAX_RATE)
 		return -EINVAL;
 	for (int s = 0; s < SOUND_MAX; s++) {
-		int w = snprintf(path, sizeof(path), "%s/%s.wav", dir ? dir : ".", names[s]);
+		int w = snprintf(path, sizeof(path), "%s/%s.wav", dir ? dir : ".", sound_name((enum sound)s));
 
 		why[0] = '\0';
 		if (w < 0 || (size_t)w >= sizeof(path)) {
@@ -302,7 +289,7 @@ int sounds_load(struct clip out[SOUND_MAX], const char *dir, unsigned rate,
 				break;
 			if (warn) {
 				snprintf(msg, sizeof(msg), "%s: %s; using the built-in %s tone",
-					 path, why, names[s]);
+					 path, why, sound_name((enum sound)s));
 				one_line(msg);
 				warn(msg);
 			}

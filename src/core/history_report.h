@@ -1,0 +1,31 @@
+/* What the history says, computed from entries alone (no files): streaks,
+ * what to say about them, and the listings `coachctl history` prints. */
+#ifndef COACH_HISTORY_REPORT_H
+#define COACH_HISTORY_REPORT_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "history_entry.h"
+#include "voice.h"
+
+/* Counts streaks of local calendar days with at least one finished session:
+ * *CURRENT runs back from today, or from yesterday when today has none yet;
+ * *BEST is the longest anywhere.  Returns 0, or -ENOMEM. */
+int history_streak(const struct history *h, time_t now, unsigned *current, unsigned *best);
+
+/* What to say after a session that makes a streak of CURRENT days: returns
+ * PHRASE_STREAK_ONE for 1, PHRASE_STREAK for more (with *N = CURRENT, for
+ * voice_say's {n}), PHRASE_MAX for 0 (nothing to say). */
+enum phrase history_streak_phrase(unsigned current, unsigned *n);
+
+/* Prints the last LAST sessions (0: all), one a line, then the current and best
+ * streaks ("Current streak: 5 mornings. Best: 12."), for `coachctl history`.
+ * Returns 0, or -EIO when OUT fails. */
+int history_format(const struct history *h, time_t now, size_t last, FILE *out);
+
+/* Prints every session as CSV (RFC 4180, CRLF line ends) with the header
+ * date,routine,result,seconds,steps_done,steps_total.  Returns 0 or -EIO. */
+int history_csv(const struct history *h, FILE *out);
+
+#endif
