@@ -135,6 +135,158 @@ static void default_routine_renders_as_planned(void **state)
 	bundle_free(&b);
 }
 
+/* Momentary loudness (ITU-R BS.1770 / EBU R 128: K-weighted, 400 ms windows)
+ * of X at RATE, as LUFS for the window ending at each frame.  Written here
+ * rather than taken from libebur128 so that the unit tests need no library
+ * beyond the program's own on every architecture they are cross-run on. */
+struct loudness {
+	double *sq;         /* cumulative sum of the K-weighted signal squared */
+	sf_count_t n;
+	sf_count_t window;
+};
+
+static void biquad(double *y, sf_count_t n, const double b[3], const double a[3])
+{
+	double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+
+	for (sf_count_t i = 0; i < n; i++) {
+		double x0 = y[i], y0 = b[0] * x0 + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2;
+
+		x2 = x1, x1 = x0, y2 = y1, y1 = y0;
+		y[i] = y0;
+	}
+}
+
+static void loudness_init(struct loudness *l, const float *x, sf_count_t n, int rate)
+{
+	/* The K filter's two stages for any rate (as libebur128 derives them). */
+	double f0 = 1681.974450955533, g = 3.999843853973347, q = 0.7071752369554196;
+	double k = tan(M_PI * f0 / rate), vh = pow(10.0, g / 20.0), vb = pow(vh, 0.4996667741545416);
+	double a0 = 1.0 + k / q + k * k;
+	const double shelf_b[3] = { (vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0,
+				    (vh - vb * k / q + k * k) / a0 };
+	const double shelf_a[3] = { 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0 };
+	double f1 = 38.13547087602444, q1 = 0.5003270373238773, k1 = tan(M_PI * f1 / rate);
+	double a1 = 1.0 + k1 / q1 + k1 * k1;
+	const double hp_b[3] = { 1.0, -2.0, 1.0 };
+	const double hp_a[3] = { 1.0, 2.0 * (k1 * k1 - 1.0) / a1, (1.0 - k1 / q1 + k1 * k1) / a1 };
+	double *y = malloc((size_t)n * sizeof(*y));
+
+	assert_non_null(y);
+	for (sf_count_t i = 0; i < n; i++)
+		y[i] = x[i];
+	biquad(y, n, shelf_b, shelf_a);
+	biquad(y, n, hp_b, hp_a);
+	l->sq = malloc((size_t)(n + 1) * sizeof(*l->sq));
+	assert_non_null(l->sq);
+	l->sq[0] = 0;
+	for (sf_count_t i = 0; i < n; i++)
+		l->sq[i + 1] = l->sq[i] + y[i] * y[i];
+	free(y);
+	l->n = n;
+	l->window = rate * 4 / 10;
+}
+
+/* The loudest 400 ms window that ends in [FROM, TO], in LUFS. */
+static double loudness_max(const struct loudness *l, sf_count_t from, sf_count_t to)
+{
+	double best = 0;
+
+	if (from < l->window)
+		from = l->window;
+	for (sf_count_t end = from; end <= to && end <= l->n; end += 16) {
+		double ms = (l->sq[end] - l->sq[end - l->window]) / (double)l->window;
+
+		best = fmax(best, ms);
+	}
+	return best > 0 ? -0.691 + 10.0 * log10(best) : -INFINITY;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* How the rendered session sounds, against what the ear needs: the countdown
+ * ticks within 6 LU of the speech (momentary loudness: the ear follows 400 ms,
+ * and a 60 ms click measured 15 LU under and was lost under breathing), and
+ * the finish chime, the last sound of a session, rings out in full instead of
+ * being cut at 1 s while still sounding. */
+static void default_routine_sounds_carry(void **state)
+{
+	char path[] = "/tmp/coach-render-XXXXXX.wav";
+	struct bundle b;
+	struct engine e;
+	struct diag err;
+	struct loudness l;
+	sf_count_t n, at, len, window = RATE * 4 / 10;
+	double *speech_lu, *tick_lu, speech_med, tick_med, chime_peak;
+	size_t nspeech = 0, nticks = 0;
+	const struct plan_cue *finish = NULL;
+	int rate, fd;
+	float *x;
+
+	(void)state;
+	fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	close(fd);
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
+	assert_true(render_wav(&e, path, NULL, 0, b.plan.total, &err) > 0);
+	x = read_wav(path, &n, &rate);
+	loudness_init(&l, x, n, rate);
+	speech_lu = calloc(b.plan.ncues, sizeof(*speech_lu));
+	tick_lu = calloc(b.plan.ncues, sizeof(*tick_lu));
+	assert_true(speech_lu && tick_lu);
+	for (size_t i = 0; i < b.plan.ncues; i++) {
+		const struct plan_cue *q = &b.plan.cues[i];
+
+		at = (sf_count_t)q->at;
+		len = (sf_count_t)q->length;
+		if (q->text >= 0)
+			speech_lu[nspeech++] = loudness_max(&l, at + (len < window ? len : window), at + len);
+		else if (q->sound == SOUND_TICK)
+			tick_lu[nticks++] = loudness_max(&l, at, at + window);
+		else if (q->sound == SOUND_FINISH)
+			finish = q;
+	}
+	assert_true(nspeech > 20 && nticks > 20);
+	speech_med = median(speech_lu, nspeech);
+	tick_med = median(tick_lu, nticks);
+	print_message("momentary loudness, median of the loudest window: speech %.1f LUFS "
+		      "(%zu sentences), ticks %.1f LUFS (%zu): %+.1f LU\n",
+		      speech_med, nspeech, tick_med, nticks, tick_med - speech_med);
+	assert_true(fabs(tick_med - speech_med) <= 6.0);
+
+	/* The chime is the last sound and the render ends with it, whole. */
+	assert_non_null(finish);
+	assert_int_equal(b.plan.total - finish->at, b.sounds[SOUND_FINISH].frames);
+	at = (sf_count_t)finish->at;
+	chime_peak = peak(x, at, n);
+	print_message("finish chime: %.2f s; 1 s in %.0f dB under its peak, at the end %.0f dB\n",
+		      (double)(n - at) / RATE,
+		      20 * log10(chime_peak / peak(x, at + RATE, at + RATE + RATE / 10)),
+		      20 * log10(chime_peak / peak(x, n - RATE / 20 - RATE / 100, n - RATE / 100)));
+	/* Still ringing at 1 s, and 40 dB down in the 50 ms before its release. */
+	assert_true(peak(x, at + RATE, at + RATE + RATE / 10) > chime_peak / 100);
+	assert_true(peak(x, n - RATE / 20 - RATE / 100, n - RATE / 100) < chime_peak / 100);
+	free(speech_lu);
+	free(tick_lu);
+	free(l.sq);
+	free(x);
+	unlink(path);
+	bundle_free(&b);
+}
+
 static void rendered_pause_is_a_silent_gap(void **state)
 {
 	char path[] = "/tmp/coach-render-XXXXXX.wav";
@@ -181,6 +333,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(default_routine_renders_as_planned),
 		cmocka_unit_test(rendered_pause_is_a_silent_gap),
+		cmocka_unit_test(default_routine_sounds_carry),
 	};
 
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,10 +21,11 @@
 #define MINUS_3_DB 23197    /* 0.708 of full scale */
 #define NEAR_ZERO 328       /* 1% of full scale */
 
-/* Lengths of the tones in ms, as designed. */
+/* Lengths of the tones in ms: each lasts until its last note has rung out
+ * (60 dB down). */
 static const unsigned length_ms[SOUND_MAX] = {
-	[SOUND_START] = 250, [SOUND_TICK] = 60, [SOUND_END] = 300,
-	[SOUND_FINISH] = 1000, [SOUND_REMINDER] = 600,
+	[SOUND_START] = 732, [SOUND_TICK] = 208, [SOUND_END] = 821,
+	[SOUND_FINISH] = 2658, [SOUND_REMINDER] = 1494,
 };
 
 static int warnings;
@@ -108,6 +109,17 @@ static int peak(const struct clip *c)
 	return p;
 }
 
+/* The loudest sample in [FROM, TO). */
+static int peak_in(const struct clip *c, uint32_t from, uint32_t to)
+{
+	int p = 0;
+
+	for (uint32_t i = from; i < to && i < c->frames; i++)
+		if (abs(c->pcm[i]) > p)
+			p = abs(c->pcm[i]);
+	return p;
+}
+
 /* What every usable tone must be: the expected length, audible, no louder
  * than -3 dBFS, and silent at both ends so it never clicks. */
 static void check_tone(const struct clip *c, enum sound s, unsigned rate)
@@ -160,6 +172,26 @@ static void shipped_tones_are_the_synthesized_ones(void **state)
 		free(syn.pcm);
 	}
 	sounds_free(c);
+}
+
+/* A tone ends by ringing out, not by being cut: in the 50 ms before its
+ * 10 ms release it is already 40 dB under its peak (a cut bell was 10 to
+ * 18 dB under). */
+static void synthesized_tones_ring_out(void **state)
+{
+	(void)state;
+	for (int s = 0; s < SOUND_MAX; s++) {
+		struct clip c;
+		uint32_t release = 48000 / 100, tail = 48000 / 20;
+		int last;
+
+		assert_int_equal(sounds_synthesize(&c, (enum sound)s, 48000), 0);
+		last = peak_in(&c, c.frames - release - tail, c.frames - release);
+		if (last * 100 > peak(&c))
+			fail_msg("%s is cut: %.1f dB under its peak before the release",
+				 sound_name((enum sound)s), 20 * log10((double)peak(&c) / last));
+		free(c.pcm);
+	}
 }
 
 static void synthesized_tones_are_distinct_and_safe(void **state)
@@ -329,6 +361,7 @@ int main(void)
 		cmocka_unit_test(loads_shipped_tones),
 		cmocka_unit_test(shipped_tones_are_the_synthesized_ones),
 		cmocka_unit_test(synthesized_tones_are_distinct_and_safe),
+		cmocka_unit_test(synthesized_tones_ring_out),
 		cmocka_unit_test(mixes_down_and_resamples_any_wav),
 		cmocka_unit_test(missing_dir_falls_back_with_a_warning_each),
 		cmocka_unit_test(missing_or_broken_file_falls_back),

@@ -32,41 +32,62 @@ struct note {
 };
 
 struct tone {
-	double length;      /* seconds */
 	double peak;        /* absolute peak, full scale 1.0 */
 	double attack;      /* seconds */
 	unsigned nnotes;
 	struct note notes[4];
 };
 
-/* Levels: speech from espeak-ng (en-us at volume 100, trimmed) measures
- * about -21 dBFS RMS with peaks of -2 to -6 dBFS.  Each tone is normalized to
- * its PEAK, chosen so that its RMS comes out about 1 dB under the speech
- * (-22 dBFS) and it never peaks above -3 dBFS; the tick, heard every second
- * or so, sits 5 dB lower still. */
+/* A tone lasts until its last note has decayed by this much (-60 dB: the
+ * bell has rung out), so it ends by itself rather than being cut. */
+#define RING_OUT_DB 60.0
+
+/* Levels are set against speech by momentary loudness (EBU R 128, 400 ms
+ * windows), which is what the ear follows, not by RMS over the tone: espeak-ng's
+ * sentences measure about -21 LUFS momentary at their loudest.  Start and end
+ * tones sit a few LU under that; the tick, short and heard every second, has a
+ * high peak and a 30 ms ring so that it comes within 6 LU of speech and is not
+ * lost under breathing (it was 15 LU under as a 60 ms click); no tone peaks
+ * above -3 dBFS. */
 static const struct tone tones[SOUND_MAX] = {
-	/* A rising fourth, E5 then A5: "go". */
-	[SOUND_START] = { 0.25, 0.25, 0.006, 2, {
+	/* A rising fourth, E5 then A5: "go".  The first note still sounds when
+	 * the second comes, so the second's onset is never taken for the tone's. */
+	[SOUND_START] = { 0.40, 0.006, 2, {
 		{ 0.000, 659.26, 1.0, 0.10 },
-		{ 0.110, 880.00, 1.0, 0.10 } } },
-	/* One short, soft C6: a clock's tick without the hard edge. */
-	[SOUND_TICK] = { 0.06, 0.18, 0.003, 1, {
-		{ 0.000, 1046.50, 1.0, 0.015 } } },
-	/* The fourth falling back, A5 then E5: "stop". */
-	[SOUND_END] = { 0.30, 0.25, 0.006, 2, {
-		{ 0.000, 880.00, 1.0, 0.10 },
-		{ 0.130, 659.26, 1.0, 0.12 } } },
-	/* C5 E5 G5 C6 rising and left to ring: the routine is done. */
-	[SOUND_FINISH] = { 1.00, 0.32, 0.008, 4, {
+		{ 0.110, 880.00, 1.0, 0.09 } } },
+	/* One short C6, a wood block rather than a click. */
+	[SOUND_TICK] = { 0.60, 0.003, 1, {
+		{ 0.000, 1046.50, 1.0, 0.030 } } },
+	/* A falling fourth, D6 then A5: "stop".  Its first note is no other
+	 * tone's, so a recording's tones are told apart by their onsets. */
+	[SOUND_END] = { 0.40, 0.006, 2, {
+		{ 0.000, 1174.66, 1.0, 0.10 },
+		{ 0.130, 880.00, 1.0, 0.10 } } },
+	/* C5 E5 G5 C6 rising and left to ring out: the routine is done. */
+	[SOUND_FINISH] = { 0.32, 0.008, 4, {
 		{ 0.000, 523.25, 1.0, 0.35 },
 		{ 0.120, 659.26, 0.9, 0.35 },
 		{ 0.240, 783.99, 0.8, 0.35 },
 		{ 0.360, 1046.50, 0.7, 0.30 } } },
 	/* A doorbell's two tones, G5 then D5, unhurried. */
-	[SOUND_REMINDER] = { 0.60, 0.25, 0.010, 2, {
-		{ 0.000, 783.99, 1.0, 0.20 },
-		{ 0.250, 587.33, 1.0, 0.25 } } },
+	[SOUND_REMINDER] = { 0.30, 0.010, 2, {
+		{ 0.000, 783.99, 1.0, 0.15 },
+		{ 0.250, 587.33, 1.0, 0.18 } } },
 };
+
+/* Seconds until the last note to fade has decayed by RING_OUT_DB, to the ms. */
+static double tone_seconds(const struct tone *t)
+{
+	double end = 0.0;
+
+	for (unsigned k = 0; k < t->nnotes; k++) {
+		double e = t->notes[k].at + t->notes[k].decay * RING_OUT_DB / 20.0 * log(10.0);
+
+		if (e > end)
+			end = e;
+	}
+	return ceil(end * 1000.0) / 1000.0;
+}
 
 static double note_value(const struct note *n, double attack, double t)
 {
@@ -91,7 +112,7 @@ int sounds_synthesize(struct clip *out, enum sound s, unsigned rate)
 	if ((unsigned)s >= SOUND_MAX || rate < MIN_RATE || rate > MAX_RATE)
 		return -EINVAL;
 	tone = &tones[s];
-	frames = (uint32_t)lrint(tone->length * rate);
+	frames = (uint32_t)lrint(tone_seconds(tone) * rate);
 	x = malloc(frames * sizeof(*x));
 	out->pcm = malloc(frames * sizeof(*out->pcm));
 	if (!x || !out->pcm) {
@@ -100,8 +121,8 @@ int sounds_synthesize(struct clip *out, enum sound s, unsigned rate)
 		out->pcm = NULL;
 		return -ENOMEM;
 	}
-	/* Every note rings to the end; a 10 ms half-cosine release then
-	 * brings the sum to exactly zero, whatever is still sounding. */
+	/* Every note rings to the end, by then 60 dB down; a 10 ms half-cosine
+	 * release brings what is left to exactly zero. */
 	release = rate / 100;
 	for (uint32_t i = 0; i < frames; i++) {
 		double t = (double)i / rate, v = 0.0;
