@@ -243,7 +243,9 @@ static void profiles_translate_every_phrase(void **state)
 		if (voice_load(path, &v, &err) < 0)
 			fail_msg("%s", err.text);
 		assert_string_equal(v.espeak, langs[i].code);
-		assert_true(v.rate >= 130 && v.rate <= 170);
+		/* The nominal rate; what it measures is held to 150 words a minute
+		 * in test_speech. */
+		assert_true(v.rate >= 110 && v.rate <= 170);
 		for (int p = 0; p < PHRASE_MAX; p++) {
 			if (p != PHRASE_COUNT_REP && !strcmp(v.phrase[p], en.phrase[p]))
 				fail_msg("%s: '%s' is not translated", path, phrase_key(p));

@@ -1,8 +1,10 @@
 /* Speech: real libespeak-ng synthesis, resampled to 48 and 44.1 kHz, trimmed
  * and faded, cached per text and voice, reproducible across processes, and
  * clear errors for a voice espeak-ng does not have. */
+#include <ctype.h>
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "routine.h"
 #include "speech.h"
 
 #define SENTENCE "Lie on your back and bring both knees to your chest."
@@ -315,6 +318,106 @@ static void utf8_text_is_spoken(void **state)
 	speech_free(s);
 }
 
+/* Words a text has: runs of non-space characters, punctuation alone not counted. */
+static unsigned count_words(const char *t)
+{
+	unsigned n = 0;
+	bool in = false, letters = false;
+
+	for (;; t++) {
+		bool space = *t == '\0' || *t == ' ';
+
+		if (!space) {
+			in = true;
+			letters |= (unsigned char)*t >= 0x80 || isalnum((unsigned char)*t);
+		} else if (in) {
+			n += letters;
+			in = letters = false;
+		}
+		if (!*t)
+			return n;
+	}
+}
+
+/* The speech rate of every shipped voice, measured: the words of its phrases
+ * over the seconds its synthesized (trimmed) clips last.  The profiles' `rate`
+ * is espeak-ng's nominal words per minute, which is not what comes out (155
+ * gave 182 in English), so the test holds the measured figure to about 150,
+ * "a little slower than conversation". */
+static void shipped_voices_speak_at_about_150_words_a_minute(void **state)
+{
+	static const char *const langs[] = { "en", "de", "fr", "es" };
+	static const char *const routines[] = {
+		"config/routines/morning-back.yaml", "tests/routines/lang/de.yaml",
+		"tests/routines/lang/fr.yaml", "tests/routines/lang/es.yaml",
+	};
+	struct speech *s = NULL;
+	bool failed = false;
+
+	(void)state;
+	for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
+		char path[64], text[1024];
+		struct voice v;
+		struct diag err = { "" };
+		struct routine r;
+		double secs = 0.0, wpm, rsecs = 0.0;
+		unsigned words = 0, rwords = 0;
+
+		snprintf(path, sizeof(path), "voices/%s.yaml", langs[l]);
+		if (voice_load(path, &v, &err) < 0)
+			fail_msg("%s", err.text);
+		if (!s)
+			s = speech_new(&v, 48000, &err);
+		else if (speech_set_voice(s, &v, 48000, &err) < 0)
+			s = NULL;
+		if (!s)
+			fail_msg("%s: %s", path, err.text);
+		for (int p = 0; p < PHRASE_MAX; p++) {
+			const struct clip *c;
+
+			/* A step's name is the routine's, not the voice's. */
+			if (strstr(v.phrase[p], "{name}"))
+				continue;
+			voice_say(&v, (enum phrase)p, NULL, 3, 8, text, sizeof(text));
+			c = speech_get(s, text);
+			assert_non_null(c);
+			words += count_words(text);
+			secs += seconds(c, 48000);
+		}
+		/* And what a routine in that language says: names, cues, form cues. */
+		if (routine_load(routines[l], &r, &err) < 0)
+			fail_msg("%s", err.text);
+		for (size_t i = 0; i < r.nsteps; i++) {
+			const struct step *st = &r.steps[i];
+			const char *said[2 + ROUTINE_MAX_CUES] = { st->name, st->say };
+			size_t n = 2;
+
+			for (unsigned c = 0; c < st->ncues; c++)
+				said[n++] = st->cues[c].say;
+			for (size_t k = 0; k < n; k++) {
+				const struct clip *c = said[k] ? speech_get(s, said[k]) : NULL;
+
+				if (!c)
+					continue;
+				rwords += count_words(said[k]);
+				rsecs += seconds(c, 48000);
+			}
+		}
+		routine_free(&r);
+		wpm = (words + rwords) / (secs + rsecs) * 60.0;
+		print_message("%s (rate %d): %.0f words a minute; phrases %u words in %.1f s (%.0f), "
+			      "routine %u words in %.1f s (%.0f)\n", langs[l], v.rate, wpm,
+			      words, secs, words / secs * 60.0, rwords, rsecs, rwords / rsecs * 60.0);
+		if (wpm < 140.0 || wpm > 160.0) {
+			print_error("%s speaks %.0f words a minute (expected 140 to 160)\n", langs[l], wpm);
+			failed = true;
+		}
+		voice_free(&v);
+	}
+	speech_free(s);
+	assert_false(failed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +431,7 @@ int main(void)
 		cmocka_unit_test(bad_settings_are_errors),
 		cmocka_unit_test(switching_voices_keeps_old_clips),
 		cmocka_unit_test(utf8_text_is_spoken),
+		cmocka_unit_test(shipped_voices_speak_at_about_150_words_a_minute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

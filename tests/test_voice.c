@@ -67,7 +67,7 @@ static void loads_the_shipped_english_profile(void **state)
 		fail_msg("%s", err.text);
 	assert_string_equal(v.name, "en");
 	assert_string_equal(v.espeak, "en-us");
-	assert_true(v.rate >= 150 && v.rate <= 165);
+	assert_true(v.rate >= 110 && v.rate <= 165);  /* measured in test_speech */
 	assert_int_equal(v.pitch, 45);
 	for (i = 0; i < PHRASE_MAX; i++)
 		assert_non_null(v.phrase[i]);
