@@ -119,6 +119,25 @@ static void warn_sound(const char *message)
 	log_warn("%s", message);
 }
 
+/* The config's voice speaks every routine that names none: espeak-ng must
+ * have it too, also when this routine names its own. */
+static int check_config_voice(const struct bundle_files *f, const struct paths *p,
+			      const struct bundle *b, struct diag *err)
+{
+	char path[PATH_MAX + 64];
+	struct voice v;
+	int rc;
+
+	if (!b->routine.voice || !strcmp(b->routine.voice, f->voice))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s.yaml", p->voices, f->voice);
+	if (voice_load(path, &v, err) < 0)
+		return -1;
+	rc = speech_check_voice(&v, err);
+	voice_free(&v);
+	return rc;
+}
+
 static int check(const struct bundle_files *f, const struct paths *p, const char *config,
 		 const struct config *cfg)
 {
@@ -127,6 +146,13 @@ static int check(const struct bundle_files *f, const struct paths *p, const char
 
 	if (config_check_refs(cfg, config, p, &err) < 0 || bundle_check(&b, f, &err) < 0) {
 		fprintf(stderr, "%s\n", err.text);
+		return EX_CONFIG;
+	}
+	/* A profile can parse and still name a voice espeak-ng does not have
+	 * (or an MBROLA voice not installed): the daemon would never be ready. */
+	if (speech_check_voice(&b.voice, &err) < 0 || check_config_voice(f, p, &b, &err) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		bundle_free(&b);
 		return EX_CONFIG;
 	}
 	printf("config:  %s\n", config);

@@ -235,17 +235,53 @@ static void unknown_voice_is_an_error(void **state)
 	v.name = (char *)"xx";
 	assert_null(speech_new(&v, 48000, &err));
 	assert_non_null(strstr(err.text, "voice 'xx'"));
-	assert_non_null(strstr(err.text, "espeak-ng has no voice named 'xx'"));
+	assert_non_null(strstr(err.text, "espeak-ng has no voice 'xx'"));
 
 	/* Switching to it fails the same way and leaves the old voice speaking. */
 	s = new_speech(48000);
 	before = speech_get(s, "Rest.");
 	err.text[0] = '\0';
 	assert_int_equal(speech_set_voice(s, &v, 48000, &err), -1);
-	assert_non_null(strstr(err.text, "espeak-ng has no voice named 'xx'"));
+	assert_non_null(strstr(err.text, "espeak-ng has no voice 'xx'"));
 	assert_ptr_equal(speech_get(s, "Rest."), before);
 	assert_non_null(speech_get(s, "Halfway."));
 	speech_free(s);
+}
+
+/* Issue 16, finding 3: a profile that parses can name a voice espeak-ng
+ * does not have; the check says so at the profile's espeak: line. */
+static void a_missing_espeak_voice_is_located_in_its_profile(void **state)
+{
+	static const char profile[] = "# A voice espeak-ng does not have\n\nespeak: zz-nope\n";
+	char *text, *at;
+	size_t len;
+	struct voice v;
+	struct diag err = { "" };
+	FILE *f = fopen("voices/en.yaml", "r");
+
+	(void)state;
+	assert_non_null(f);
+	text = calloc(1, 65536);
+	assert_non_null(text);
+	len = fread(text, 1, 65535, f);
+	fclose(f);
+	/* The shipped English profile with its espeak: line replaced. */
+	at = strstr(text, "espeak: en-us\n");
+	assert_non_null(at);
+	memmove(at, at + 14, len - (size_t)(at + 14 - text) + 1);
+	memmove(text + sizeof(profile) - 1, text, strlen(text) + 1);
+	memcpy(text, profile, sizeof(profile) - 1);
+	if (voice_parse("voices/zz.yaml", text, strlen(text), &v, &err) < 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(speech_check_voice(&v, &err), -1);
+	assert_string_equal(err.text, "voices/zz.yaml:3:9: error: espeak-ng has no voice 'zz-nope' "
+			    "(expected one that espeak-ng --voices lists; an MBROLA voice needs its mbrola package)");
+	voice_free(&v);
+	/* The shipped one passes. */
+	assert_int_equal(voice_load("voices/en.yaml", &v, &err), 0);
+	assert_int_equal(speech_check_voice(&v, &err), 0);
+	voice_free(&v);
+	free(text);
 }
 
 static void bad_settings_are_errors(void **state)
@@ -428,6 +464,7 @@ int main(void)
 		cmocka_unit_test(edges_are_trimmed_and_faded),
 		cmocka_unit_test(nothing_to_say_gives_an_empty_clip),
 		cmocka_unit_test(unknown_voice_is_an_error),
+		cmocka_unit_test(a_missing_espeak_voice_is_located_in_its_profile),
 		cmocka_unit_test(bad_settings_are_errors),
 		cmocka_unit_test(switching_voices_keeps_old_clips),
 		cmocka_unit_test(utf8_text_is_spoken),

@@ -160,8 +160,11 @@ static int parse_root(struct yamldoc *yd, struct voice *v, struct diag *err)
 		return -1;
 	v->rate = (int)rate;
 	v->pitch = (int)pitch;
+	v->espeak_line = (unsigned)yamldoc_get(yd, root, "espeak")->start_mark.line + 1;
+	v->espeak_column = (unsigned)yamldoc_get(yd, root, "espeak")->start_mark.column + 1;
 	v->name = name_from_path(yd->path);
-	if (!v->name)
+	v->path = strdup(yd->path);
+	if (!v->name || !v->path)
 		return yamldoc_error(yd, NULL, err, "out of memory");
 	return 0;
 }
@@ -206,6 +209,7 @@ void voice_free(struct voice *v)
 		return;
 	free(v->name);
 	free(v->espeak);
+	free(v->path);
 	for (i = 0; i < PHRASE_MAX; i++)
 		free(v->phrase[i]);
 	memset(v, 0, sizeof(*v));

@@ -38,6 +38,8 @@ enum phrase {
 struct voice {
 	char *name;          /* profile name, e.g. "en" */
 	char *espeak;        /* espeak-ng voice, e.g. "en-us" */
+	char *path;          /* the profile's file, for messages; NULL when built by hand */
+	unsigned espeak_line, espeak_column;  /* where espeak is set, for messages */
 	int rate;            /* words per minute, 80..450 */
 	int pitch;           /* 0..99 */
 	char *phrase[PHRASE_MAX];

@@ -182,6 +182,38 @@ static int check_voice(const struct voice *v, unsigned rate, struct diag *err)
 	return 0;
 }
 
+/* Why espeak-ng cannot speak as V, located at the profile's espeak: line
+ * when it is known ("voices/xx.yaml:1:9: error: ..."). */
+static int voice_error(const struct voice *v, espeak_ng_STATUS status, struct diag *err)
+{
+	char where[160], msg[256];
+	const char *path = v->path;
+
+	if (!path) {
+		snprintf(where, sizeof(where), "voice '%s'", v->name ? v->name : v->espeak);
+		path = where;
+	}
+	if (status == ENS_VOICE_NOT_FOUND)
+		return diag_set(err, path, v->espeak_line, v->espeak_column,
+				"espeak-ng has no voice '%s' (expected one that espeak-ng --voices lists; "
+				"an MBROLA voice needs its mbrola package)", v->espeak);
+	espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+	return diag_set(err, path, v->espeak_line, v->espeak_column,
+			"espeak-ng cannot use voice '%s': %s", v->espeak, msg);
+}
+
+int speech_check_voice(const struct voice *v, struct diag *err)
+{
+	struct profile want;
+	espeak_ng_STATUS status;
+
+	if (check_voice(v, MIN_RATE, err) < 0 || engine_start(err) < 0)
+		return -1;
+	want = (struct profile){ v->espeak, v->rate, v->pitch, MIN_RATE };
+	status = engine_use(&want);
+	return status == ENS_OK ? 0 : voice_error(v, status, err);
+}
+
 int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 		     struct diag *err)
 {
@@ -193,19 +225,8 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 		return -1;
 	want = (struct profile){ v->espeak, v->rate, v->pitch, rate };
 	status = engine_use(&want);
-	if (status == ENS_VOICE_NOT_FOUND) {
-		char where[160];
-
-		snprintf(where, sizeof(where), "voice '%s'", v->name ? v->name : v->espeak);
-		return diag_set(err, where, 0, 0, "espeak-ng has no voice named '%s'", v->espeak);
-	}
-	if (status != ENS_OK) {
-		char msg[256];
-
-		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-		return diag_set(err, "espeak-ng", 0, 0, "cannot use voice '%s': %s",
-				v->espeak, msg);
-	}
+	if (status != ENS_OK)
+		return voice_error(v, status, err);
 	for (i = 0; i < s->nprofiles; i++) {
 		const struct profile *p = &s->profiles[i];
 

@@ -28,6 +28,12 @@ struct speech;
  * filled when espeak-ng or the voice cannot be loaded. */
 struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err);
 
+/* Checks that espeak-ng can speak as V: its voice exists (and an MBROLA
+ * voice's data is installed).  Starts libespeak-ng when needed, so the same
+ * thread rule applies.  Returns 0, or -1 with ERR located at the profile's
+ * espeak: line. */
+int speech_check_voice(const struct voice *v, struct diag *err);
+
 /* Switches S to voice V at output RATE for later speech_get calls; clips
  * already returned stay valid until speech_free.  Returns 0, or -1 with ERR
  * filled (S keeps its previous voice). */
