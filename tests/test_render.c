@@ -328,12 +328,44 @@ static void rendered_pause_is_a_silent_gap(void **state)
 	bundle_free(&b);
 }
 
+/* Issue 16, finding 14: a render that may pass 4 GiB wrote a WAV whose size
+ * fields wrapped.  One bounded past the WAV's sizes is RF64 from the start
+ * (here the session ends long before, so the file is small). */
+static void a_render_past_4_gib_is_rf64(void **state)
+{
+	char path[] = "/tmp/coach-render-XXXXXX.wav";
+	struct bundle b;
+	struct engine e;
+	struct diag err;
+	SF_INFO info = { 0 };
+	SNDFILE *f;
+	int fd;
+	uint64_t wav_limit = (UINT32_MAX - 1024u) / 2;
+
+	(void)state;
+	fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	close(fd);
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
+	assert_int_equal(render_wav(&e, path, NULL, 0, wav_limit + 1, &err), (int64_t)b.plan.total);
+	f = sf_open(path, SFM_READ, &info);
+	assert_non_null(f);
+	assert_int_equal(info.format, SF_FORMAT_RF64 | SF_FORMAT_PCM_16);
+	assert_int_equal(info.frames, (sf_count_t)b.plan.total);
+	sf_close(f);
+	unlink(path);
+	bundle_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(default_routine_renders_as_planned),
 		cmocka_unit_test(rendered_pause_is_a_silent_gap),
 		cmocka_unit_test(default_routine_sounds_carry),
+		cmocka_unit_test(a_render_past_4_gib_is_rf64),
 	};
 
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

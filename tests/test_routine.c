@@ -364,14 +364,18 @@ static void enforces_limits_at_their_edge(void **state)
 
 	(void)state;
 	assert_non_null(text);
+	/* Each value at its own limit, within the session's budget (3h). */
 	p = text + sprintf(text, "name: R\nsteps:\n");
-	for (i = 0; i < ROUTINE_MAX_STEPS; i++)
-		p += sprintf(p, "  - {name: s%zu, time: 30m, rest: 10m, prepare: 10m, reps: 100}\n", i);
+	p += sprintf(p, "  - {name: hold, time: 30m, rest: 10m, prepare: 10m}\n");
+	p += sprintf(p, "  - {name: reps, time: 1s, rest: 1s, prepare: 0s, reps: 100, after: 0s}\n");
+	for (i = 2; i < ROUTINE_MAX_STEPS; i++)
+		p += sprintf(p, "  - {name: s%zu, time: 1s, after: 0s, prepare: 0s}\n", i);
 	parse_ok(text, &r);
 	assert_int_equal(r.nsteps, ROUTINE_MAX_STEPS);
-	assert_int_equal(r.steps[99].time_ms, ROUTINE_MAX_HOLD_MS);
-	assert_int_equal(r.steps[99].rep_rest_ms, ROUTINE_MAX_GAP_MS);
-	assert_int_equal(r.steps[99].reps, ROUTINE_MAX_REPS);
+	assert_int_equal(r.steps[0].time_ms, ROUTINE_MAX_HOLD_MS);
+	assert_int_equal(r.steps[0].rest_ms, ROUTINE_MAX_GAP_MS);
+	assert_int_equal(r.steps[0].prepare_ms, ROUTINE_MAX_GAP_MS);
+	assert_int_equal(r.steps[1].reps, ROUTINE_MAX_REPS);
 	routine_free(&r);
 	sprintf(p, "  - {name: one too many, time: 1s}\n");
 	assert_string_equal(parse_error(text), "r.yaml:3:3: error: too many steps: 101 (expected at most 100)");
@@ -387,6 +391,64 @@ static void enforces_limits_at_their_edge(void **state)
 	strcpy(p + ROUTINE_MAX_TEXT + 1, "\nsteps:\n  - {name: a, time: 1s}\n");
 	assert_string_equal(parse_error(text),
 			    "r.yaml:1:7: error: 'name' is too long: 1001 characters (expected at most 1000)");
+	free(text);
+}
+
+/* Issue 16, finding 12 (and 14): every value within its own limit, and still
+ * hours of speech or of session.  The budgets are errors at the step that
+ * goes past them, at their edge exactly. */
+static void enforces_the_routine_budgets(void **state)
+{
+	size_t size = ROUTINE_MAX_SIZE + 4096, i;
+	char *text = malloc(size), *p, name[ROUTINE_MAX_TEXT + 1];
+	struct routine r;
+
+	(void)state;
+	assert_non_null(text);
+	/* Speech: ten steps of 1000-character names are the whole budget. */
+	memset(name, 'x', ROUTINE_MAX_TEXT);
+	name[ROUTINE_MAX_TEXT] = '\0';
+	p = text + sprintf(text, "name: R\nsteps:\n");
+	for (i = 0; i < ROUTINE_MAX_SPEECH / ROUTINE_MAX_TEXT; i++)
+		p += sprintf(p, "  - {name: %s, time: 1s}\n", name);
+	parse_ok(text, &r);
+	routine_free(&r);
+	sprintf(p, "  - {name: a, time: 1s}\n");
+	assert_string_equal(parse_error(text),
+			    "r.yaml:13:5: error: step 'a' brings the routine's speech to 10001 characters "
+			    "(expected at most 10000 for names, say and cues together)");
+	/* The finding's own shape: 100 steps with long names and cues. */
+	p = text + sprintf(text, "name: R\nsteps:\n");
+	for (i = 0; i < 100; i++)
+		p += sprintf(p, "  - name: %.200s\n    say: %.200s\n    time: 10s\n", name, name);
+	assert_non_null(strstr(parse_error(text), "r.yaml:78:5: error: step 'xxxxx"));
+
+	/* Session: six hours-long holds and their gaps are 3h exactly. */
+	p = text + sprintf(text, "name: R\nprepare: 0s\nrest: 0s\nsteps:\n");
+	for (i = 0; i < 6; i++)
+		p += sprintf(p, "  - {name: s%zu, time: 30m}\n", i);
+	parse_ok(text, &r);
+	routine_free(&r);
+	sprintf(p, "  - {name: more, time: 1s}\n");
+	assert_string_equal(parse_error(text),
+			    "r.yaml:11:5: error: step 'more' brings the session to 180m1s of holds and rests "
+			    "(expected at most 180m for a routine)");
+	/* Sides, reps, rests between reps, prepare and switch all count. */
+	assert_string_equal(parse_error("name: R\nsteps:\n  - {name: a, time: 1m, reps: 60, rest: 1m, "
+					"prepare: 10m, switch: 10m, sides: both, after: 10m}\n"),
+			    "r.yaml:3:5: error: step 'a' brings the session to 278m of holds and rests "
+			    "(expected at most 180m for a routine)");
+	assert_non_null(strstr(parse_error("name: R\nsteps:\n  - {name: a, time: 30m, reps: 100}\n"),
+			       "brings the session to 3008m23s of holds"));
+
+	/* The file as a whole. */
+	memset(text, '#', ROUTINE_MAX_SIZE + 1);
+	memcpy(text, "name: R\nsteps:\n  - {name: a, time: 1s}\n", 39);
+	text[ROUTINE_MAX_SIZE + 1] = '\0';
+	assert_string_equal(parse_error(text), "r.yaml: error: file is too large: 262145 bytes (expected at most 256 KiB)");
+	text[ROUTINE_MAX_SIZE] = '\0';
+	parse_ok(text, &r);
+	routine_free(&r);
 	free(text);
 }
 
@@ -562,6 +624,7 @@ int main(void)
 		cmocka_unit_test(reports_each_mistake_exactly),
 		cmocka_unit_test(accepts_bom_and_crlf),
 		cmocka_unit_test(enforces_limits_at_their_edge),
+		cmocka_unit_test(enforces_the_routine_budgets),
 		cmocka_unit_test(loads_the_shipped_routine),
 		cmocka_unit_test(reports_an_unreadable_file),
 		cmocka_unit_test(bad_examples_fail_as_expected),

@@ -382,6 +382,8 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 	struct yamldoc yd;
 
 	config_defaults(c);
+	if (yamldoc_check_size(path, len, CONFIG_MAX_SIZE, err) < 0)
+		return -1;
 	if (len == 0 || blank(text, len))
 		return default_strings(c) < 0 ? diag_set(err, path, 0, 0, "out of memory") : 0;
 	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule", err) < 0)
@@ -396,7 +398,7 @@ int config_load(const char *path, struct config *c, struct diag *err)
 	int rc;
 
 	config_defaults(c);
-	if (yamldoc_read_file(path, &text, &len, err) < 0)
+	if (yamldoc_read_file(path, CONFIG_MAX_SIZE, &text, &len, err) < 0)
 		return -1;
 	rc = config_parse(path, text, len, c, err);
 	free(text);

@@ -10,6 +10,9 @@
 #include "diag.h"
 #include "schedule.h"
 
+/* Bytes in coach.yaml: the shipped one, every key documented, is 2 KiB. */
+#define CONFIG_MAX_SIZE (64 * 1024)
+
 struct config_buttons {
 	bool enabled;            /* false: no GPIO at all (default true) */
 	char *chip;              /* name ("gpiochip0"), path ("/dev/gpiochip4") or label;

@@ -260,6 +260,7 @@ static int parse_cues(struct yamldoc *yd, yaml_node_t *map, struct step *st, str
 		if (yamldoc_string_node(yd, t, what, ROUTINE_MAX_TEXT, &c->say, err) < 0)
 			return -1;
 		c->line = (unsigned)k->start_mark.line + 1;
+		c->column = (unsigned)k->start_mark.column + 1;
 		st->ncues++;
 	}
 	return 0;
@@ -275,6 +276,7 @@ static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
 	    yamldoc_check_keys(yd, node, step_keys, err))
 		return -1;
 	st->line = (unsigned)node->start_mark.line + 1;
+	st->column = (unsigned)node->start_mark.column + 1;
 	if (yamldoc_require(yd, node, "name", "a name for the step, e.g. name: Cat and camel", err) ||
 	    yamldoc_string(yd, node, "name", ROUTINE_MAX_TEXT, &st->name, err) < 0 ||
 	    yamldoc_string(yd, node, "say", ROUTINE_MAX_TEXT, &st->say, err) < 0 ||
@@ -308,11 +310,76 @@ static int check_voice(struct yamldoc *yd, yaml_node_t *root, const char *voice,
 			     yamldoc_snippet(voice, snip, sizeof(snip)));
 }
 
+/* Characters (not bytes) of TEXT; 0 for NULL. */
+static size_t chars(const char *text)
+{
+	size_t n = 0;
+
+	for (; text && *text; text++)
+		if ((*text & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* What ST says of its own: its name, say and cues. */
+static size_t step_speech(const struct step *st)
+{
+	size_t n = chars(st->name) + chars(st->say);
+
+	for (unsigned i = 0; i < st->ncues; i++)
+		n += chars(st->cues[i].say);
+	return n;
+}
+
+/* ST's share of the session, speech left out: per side a prepare and the
+ * holds (with the rests between timed reps, or the paced reps), a switch
+ * between sides, then the rest after it.  At most 2 x (10m + 100 x 40m) +
+ * 10m + 10m: no overflow in 64 bits. */
+static uint64_t step_length_ms(const struct step *st)
+{
+	uint64_t sides = st->nsides ? st->nsides : 1, one;
+
+	if (st->time_ms)
+		one = (uint64_t)st->reps * st->time_ms + (uint64_t)(st->reps - 1) * st->rep_rest_ms;
+	else
+		one = (uint64_t)st->reps * st->pace_ms;
+	return sides * (st->prepare_ms + one) + (sides - 1) * st->switch_ms + st->rest_ms;
+}
+
+/* The routine's budgets (routine.h), checked as each step is added so the
+ * error points at the step that goes past. */
+static int check_budgets(struct yamldoc *yd, yaml_node_t *node, const struct step *st,
+			 size_t *speech, uint64_t *length_ms, struct diag *err)
+{
+	char snip[YAMLDOC_SNIPPET], have[24], most[24];
+
+	*speech += step_speech(st);
+	if (*speech > ROUTINE_MAX_SPEECH)
+		return yamldoc_error(yd, node, err,
+				     "step '%s' brings the routine's speech to %zu characters "
+				     "(expected at most %d for names, say and cues together)",
+				     yamldoc_snippet(st->name, snip, sizeof(snip)), *speech,
+				     ROUTINE_MAX_SPEECH);
+	*length_ms += step_length_ms(st);
+	if (*length_ms > ROUTINE_MAX_SESSION_MS) {
+		duration_format(*length_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)*length_ms,
+				have, sizeof(have));
+		duration_format(ROUTINE_MAX_SESSION_MS, most, sizeof(most));
+		return yamldoc_error(yd, node, err,
+				     "step '%s' brings the session to %s%s of holds and rests "
+				     "(expected at most %s for a routine)",
+				     yamldoc_snippet(st->name, snip, sizeof(snip)),
+				     *length_ms > UINT32_MAX ? "more than " : "", have, most);
+	}
+	return 0;
+}
+
 static int parse_steps(struct yamldoc *yd, yaml_node_t *root, const struct defaults *d,
 		       struct routine *r, struct diag *err)
 {
 	yaml_node_t *steps = yamldoc_get(yd, root, "steps");
-	size_t n = yamldoc_seq_len(steps), i;
+	size_t n = yamldoc_seq_len(steps), i, speech = 0;
+	uint64_t length_ms = 0;
 
 	if (yamldoc_expect(yd, steps, YAML_SEQUENCE_NODE, "'steps'", "a list of steps", err))
 		return -1;
@@ -326,7 +393,9 @@ static int parse_steps(struct yamldoc *yd, yaml_node_t *root, const struct defau
 		return yamldoc_error(yd, steps, err, "out of memory");
 	for (i = 0; i < n; i++) {
 		r->nsteps = i + 1;        /* so routine_free sees what is filled */
-		if (parse_step(yd, yamldoc_seq_item(yd, steps, i), i, d, &r->steps[i], err))
+		if (parse_step(yd, yamldoc_seq_item(yd, steps, i), i, d, &r->steps[i], err) ||
+		    check_budgets(yd, yamldoc_seq_item(yd, steps, i), &r->steps[i], &speech,
+				  &length_ms, err))
 			return -1;
 	}
 	return 0;
@@ -380,19 +449,24 @@ int routine_parse(const char *path, const char *text, size_t len,
 	struct yamldoc yd;
 
 	memset(r, 0, sizeof(*r));
-	if (yamldoc_load_buffer(&yd, path, text, len, EXPECT_ROUTINE, err))
+	if (yamldoc_check_size(path, len, ROUTINE_MAX_SIZE, err) < 0 ||
+	    yamldoc_load_buffer(&yd, path, text, len, EXPECT_ROUTINE, err))
 		return -1;
 	return parse_loaded(&yd, r, err);
 }
 
 int routine_load(const char *path, struct routine *r, struct diag *err)
 {
-	struct yamldoc yd;
+	char *text;
+	size_t len;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (yamldoc_load_file(&yd, path, EXPECT_ROUTINE, err))
+	if (yamldoc_read_file(path, ROUTINE_MAX_SIZE, &text, &len, err) < 0)
 		return -1;
-	return parse_loaded(&yd, r, err);
+	rc = routine_parse(path, text, len, r, err);
+	free(text);
+	return rc;
 }
 
 void routine_free(struct routine *r)

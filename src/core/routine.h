@@ -19,12 +19,17 @@ enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
 #define ROUTINE_MAX_TEXT    1000               /* characters in a name or cue */
 #define ROUTINE_PACE_MS     4000               /* one paced rep when `time` is absent */
 #define ROUTINE_MAX_CUES    16                 /* timed cues in one step */
+/* Budgets for a routine as a whole: each value can be within its own limit
+ * and the routine still need hours of synthesis and gigabytes of speech. */
+#define ROUTINE_MAX_SIZE    (256 * 1024)       /* bytes in the file */
+#define ROUTINE_MAX_SPEECH  10000              /* characters of names, say and cues together */
+#define ROUTINE_MAX_SESSION_MS (3u * 60 * 60 * 1000)  /* holds, rests, prepare and switch times */
 
 /* A sentence said at a time into each hold ("15s: Breathe out."). */
 struct step_cue {
 	uint32_t at_ms;
 	char *say;
-	unsigned line;        /* where it is written, for messages */
+	unsigned line, column;  /* where it is written, for messages */
 };
 
 struct step {
@@ -43,7 +48,7 @@ struct step {
 	bool halfway;         /* say "Halfway" in the middle of each hold */
 	struct step_cue *cues;/* form cues inside each hold, by time */
 	unsigned ncues;
-	unsigned line;        /* where the step starts in the file, for messages */
+	unsigned line, column;  /* where the step starts in the file, for messages */
 };
 
 struct routine {

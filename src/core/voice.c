@@ -186,19 +186,24 @@ int voice_parse(const char *path, const char *text, size_t len,
 	struct yamldoc yd;
 
 	memset(v, 0, sizeof(*v));
-	if (yamldoc_load_buffer(&yd, path, text, len, EXPECT_VOICE, err))
+	if (yamldoc_check_size(path, len, VOICE_MAX_SIZE, err) < 0 ||
+	    yamldoc_load_buffer(&yd, path, text, len, EXPECT_VOICE, err))
 		return -1;
 	return parse_loaded(&yd, v, err);
 }
 
 int voice_load(const char *path, struct voice *v, struct diag *err)
 {
-	struct yamldoc yd;
+	char *text;
+	size_t len;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if (yamldoc_load_file(&yd, path, EXPECT_VOICE, err))
+	if (yamldoc_read_file(path, VOICE_MAX_SIZE, &text, &len, err) < 0)
 		return -1;
-	return parse_loaded(&yd, v, err);
+	rc = voice_parse(path, text, len, v, err);
+	free(text);
+	return rc;
 }
 
 void voice_free(struct voice *v)

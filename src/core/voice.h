@@ -35,6 +35,9 @@ enum phrase {
 	PHRASE_MAX
 };
 
+/* Bytes in a profile's file: a few dozen phrases. */
+#define VOICE_MAX_SIZE (64 * 1024)
+
 struct voice {
 	char *name;          /* profile name, e.g. "en" */
 	char *espeak;        /* espeak-ng voice, e.g. "en-us" */

@@ -284,10 +284,8 @@ int yamldoc_load_buffer(struct yamldoc *yd, const char *path, const char *text,
 	yd->path = path;
 	if (!text)
 		len = 0;
-	if (len > YAMLDOC_MAX_SIZE)
-		return diag_set(err, path, 0, 0,
-				"file is too large: %zu bytes (expected at most %d KiB)",
-				len, YAMLDOC_MAX_SIZE / 1024);
+	if (yamldoc_check_size(path, len, YAMLDOC_MAX_SIZE, err) < 0)
+		return -1;
 	if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
 		s += 3;       /* a BOM from a Windows editor: harmless */
 		len -= 3;
@@ -328,7 +326,16 @@ err_doc:
 	return -1;
 }
 
-int yamldoc_read_file(const char *path, char **out, size_t *out_len, struct diag *err)
+int yamldoc_check_size(const char *path, size_t len, size_t max, struct diag *err)
+{
+	if (len <= max)
+		return 0;
+	return diag_set(err, path, 0, 0, "file is too large: %zu bytes (expected at most %zu KiB)",
+			len, max / 1024);
+}
+
+int yamldoc_read_file(const char *path, size_t max, char **out, size_t *out_len,
+		      struct diag *err)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -354,13 +361,13 @@ int yamldoc_read_file(const char *path, char **out, size_t *out_len, struct diag
 		goto err_close;
 	}
 	/* One byte more than allowed, to tell "too large" from "exactly the cap". */
-	buf = malloc(YAMLDOC_MAX_SIZE + 1);
+	buf = malloc(max + 1);
 	if (!buf) {
 		ret = diag_set(err, path, 0, 0, "cannot read: %s", strerror(ENOMEM));
 		goto err_close;
 	}
-	while (len <= YAMLDOC_MAX_SIZE) {
-		ssize_t n = read(fd, buf + len, YAMLDOC_MAX_SIZE + 1 - len);
+	while (len <= max) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -372,11 +379,9 @@ int yamldoc_read_file(const char *path, char **out, size_t *out_len, struct diag
 			break;
 		len += (size_t)n;
 	}
-	if (len > YAMLDOC_MAX_SIZE) {
-		ret = diag_set(err, path, 0, 0,
-			       "file is too large: %lld bytes (expected at most %d KiB)",
-			       (long long)(st.st_size > (off_t)len ? st.st_size : (off_t)len),
-			       YAMLDOC_MAX_SIZE / 1024);
+	if (len > max) {
+		ret = yamldoc_check_size(path, st.st_size > (off_t)len ? (size_t)st.st_size : len,
+					 max, err);
 		goto err_free;
 	}
 	close(fd);
@@ -399,7 +404,7 @@ int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected
 
 	memset(yd, 0, sizeof(*yd));
 	yd->path = path;
-	if (yamldoc_read_file(path, &buf, &len, err) < 0)
+	if (yamldoc_read_file(path, YAMLDOC_MAX_SIZE, &buf, &len, err) < 0)
 		return -1;
 	ret = yamldoc_load_buffer(yd, path, buf, len, expected, err);
 	free(buf);

@@ -54,10 +54,17 @@ struct yamldoc {
 int yamldoc_load_buffer(struct yamldoc *yd, const char *path, const char *text,
 			size_t len, const char *expected, struct diag *err);
 
-/* Reads the regular file PATH (at most YAMLDOC_MAX_SIZE bytes) into *OUT, a
- * malloc'd buffer of *LEN bytes (not NUL-terminated).  Returns 0, or -1 with
- * ERR filled ("PATH: error: cannot read: ..."). */
-int yamldoc_read_file(const char *path, char **out, size_t *len, struct diag *err);
+/* Fails with "PATH: error: file is too large: LEN bytes (expected at most
+ * MAX/1024 KiB)" when LEN is past MAX.  Each kind of file has its own budget
+ * (ROUTINE_MAX_SIZE, ...); none is past YAMLDOC_MAX_SIZE. */
+int yamldoc_check_size(const char *path, size_t len, size_t max, struct diag *err);
+
+/* Reads the regular file PATH (at most MAX bytes, itself at most
+ * YAMLDOC_MAX_SIZE) into *OUT, a malloc'd buffer of *LEN bytes (not
+ * NUL-terminated).  Returns 0, or -1 with ERR filled ("PATH: error: cannot
+ * read: ...", or too large as yamldoc_check_size says). */
+int yamldoc_read_file(const char *path, size_t max, char **out, size_t *len,
+		      struct diag *err);
 
 /* Reads PATH (at most YAMLDOC_MAX_SIZE bytes) and loads it as above. */
 int yamldoc_load_file(struct yamldoc *yd, const char *path, const char *expected,

@@ -6,11 +6,78 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The speech of one load, within its budget: each text the plan asks for
+ * is synthesized once (the plan interns them), and counted. */
+struct tally {
+	struct speech *speech;
+	uint64_t frames, max_frames;
+	char *failed;          /* the first text that could not be spoken, or NULL */
+	int error;             /* why (speech_error), or -EFBIG past the budget */
+};
+
 static uint32_t speech_frames(void *ctx, const char *text)
 {
-	const struct clip *c = speech_get(ctx, text);
+	struct tally *t = ctx;
+	const struct clip *c;
 
+	/* Past a failure nothing more is synthesized: the load fails anyway. */
+	if (t->failed)
+		return 0;
+	c = speech_get(t->speech, text);
+	if (c)
+		t->frames += c->frames;
+	if (!c || t->frames > t->max_frames) {
+		t->error = c ? -EFBIG : speech_error(t->speech);
+		t->failed = strdup(text);
+		if (!t->failed)
+			t->error = -ENOMEM;
+	}
 	return c ? c->frames : 0;
+}
+
+/* Where TEXT comes from in R: the cue or say that it is, or the step whose
+ * name it says ("Next up: {name}."); 0 when none (a stock phrase). */
+static unsigned text_line(const struct routine *r, const char *text, unsigned *column)
+{
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct step *st = &r->steps[i];
+
+		for (unsigned c = 0; c < st->ncues; c++)
+			if (!strcmp(st->cues[c].say, text)) {
+				*column = st->cues[c].column;
+				return st->cues[c].line;
+			}
+		if ((st->say && !strcmp(st->say, text)) || strstr(text, st->name)) {
+			*column = st->column;
+			return st->line;
+		}
+	}
+	return 0;
+}
+
+/* The tally's failure as a located error. */
+static int speech_failed(const struct tally *t, const struct bundle *b, const char *path,
+			 struct diag *err)
+{
+	char snip[48];
+	unsigned column = 0, line = text_line(&b->routine, t->failed, &column);
+	size_t n = strlen(t->failed);
+
+	snprintf(snip, sizeof(snip), "%.*s%s", n > 40 ? 37 : (int)n, t->failed, n > 40 ? "..." : "");
+	for (char *p = snip; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	if (t->error == -EFBIG && t->frames > t->max_frames)
+		return diag_set(err, path, line, column,
+				"the routine's speech runs past %d minutes at '%s' "
+				"(expected shorter names and cues, or fewer)",
+				BUNDLE_MAX_SPEECH_S / 60, snip);
+	if (t->error == -EFBIG)
+		return diag_set(err, path, line, column,
+				"'%s' takes more than %d s to say (expected shorter sentences)",
+				snip, SPEECH_MAX_SECONDS);
+	return diag_set(err, path, line, column, "cannot say '%s': %s", snip,
+			strerror(t->error < 0 ? -t->error : EIO));
 }
 
 /* The schedule's reminder as one clip, so that the chime and the words can
@@ -73,6 +140,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn)
 {
 	struct plan_sources src = { .speech_frames = speech_frames };
+	struct tally tally = { .max_frames = (uint64_t)rate * BUNDLE_MAX_SPEECH_S };
 	int rc;
 
 	if (bundle_check(b, f, err) < 0)
@@ -88,11 +156,17 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		goto err_free;
 	}
 	scale_tones(b->sounds, f->tone_percent);
-	src.ctx = *speech;
+	tally.speech = *speech;
+	src.ctx = &tally;
 	src.style = f->style;
 	for (int i = 0; i < SOUND_MAX; i++)
 		src.sound_frames[i] = b->sounds[i].frames;
 	rc = plan_build(&b->plan, &b->routine, &b->voice, rate, &src);
+	/* A text left out would be a cue the coach silently never says. */
+	if (rc == 0 && tally.failed) {
+		speech_failed(&tally, b, f->routine, err);
+		goto err_free;
+	}
 	if (rc < 0) {
 		diag_set(err, f->routine, 0, 0, "cannot lay out the plan: %s", strerror(-rc));
 		goto err_free;
@@ -112,6 +186,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 	return 0;
 
 err_free:
+	free(tally.failed);
 	bundle_free(b);
 	return -1;
 }

@@ -13,6 +13,10 @@
 #include "speech.h"
 #include "voice.h"
 
+/* All the speech of one routine, stock phrases included: at 48 kHz about
+ * 115 MB of samples, synthesized in seconds on a PC, a minute on a Pi. */
+#define BUNDLE_MAX_SPEECH_S (20 * 60)
+
 struct bundle {
 	struct routine routine;
 	struct voice voice;

@@ -6,13 +6,25 @@
 
 #define RENDER_BLOCK 1024
 
+/* A WAV file's sizes are 32-bit: past them (about 6 h at 96 kHz) they would
+ * wrap and the file read back short.  Such a render is written as RF64, the
+ * same format with 64-bit sizes (EBU Tech 3306), which libsndfile, sox and
+ * ffmpeg read; a shorter one stays a plain WAV. */
+#define WAV_MAX_DATA (UINT32_MAX - 1024u)
+
+static int render_format(uint64_t max_frames)
+{
+	return (max_frames > WAV_MAX_DATA / sizeof(int16_t) ? SF_FORMAT_RF64 : SF_FORMAT_WAV) |
+	       SF_FORMAT_PCM_16;
+}
+
 int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,
 		   size_t ncontrols, uint64_t max_frames, struct diag *err)
 {
 	SF_INFO info = {
 		.samplerate = (int)e->plan->rate,
 		.channels = 1,
-		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+		.format = render_format(max_frames),
 	};
 	float block[RENDER_BLOCK];
 	uint64_t done = 0;

@@ -14,7 +14,8 @@ struct render_control {
 };
 
 /* Plays ENGINE from the start to the end of its session (wait steps do not
- * wait) and writes it to PATH as 16-bit mono PCM WAV, applying the NCONTROLS
+ * wait) and writes it to PATH as 16-bit mono PCM WAV (RF64 when MAX_FRAMES
+ * could pass a WAV's 4 GiB), applying the NCONTROLS
  * CONTROLS (sorted by frame) on the way.  Stops after MAX_FRAMES at most.
  * Returns the frames written, or -1 with ERR filled. */
 int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,

@@ -20,8 +20,6 @@
 #define TAIL_MS      25
 /* Edge fades, long enough to hide any step at the cut, too short to hear. */
 #define FADE_MS      5
-/* A text that runs longer than this is refused rather than filling memory. */
-#define MAX_SECONDS  120
 #define MIN_RATE     8000
 #define MAX_RATE     192000
 #define FIRST_BUCKETS 64
@@ -52,6 +50,7 @@ struct speech {
 	size_t nbuckets;
 	unsigned count;
 	size_t bytes;
+	int error;                  /* why the last speech_get failed */
 };
 
 /* Samples arriving from espeak-ng's callback. */
@@ -59,6 +58,7 @@ struct synth {
 	int16_t *pcm;
 	size_t n, cap, max;
 	bool failed;
+	bool too_long;              /* failed for running past max */
 };
 
 /* libespeak-ng's global state as far as we set it: whether it is loaded and
@@ -83,7 +83,7 @@ static int on_samples(short *wav, int n, espeak_EVENT *events)
 		return 0;
 	need = b->n + (size_t)n;
 	if (need > b->max) {
-		b->failed = true;
+		b->failed = b->too_long = true;
 		return 1;           /* stops the synthesis */
 	}
 	if (need > b->cap) {
@@ -334,7 +334,7 @@ static void trim(const struct synth *b, size_t *start, size_t *end)
 static int synthesize(const struct speech *s, const char *text, struct clip *out)
 {
 	const struct profile *p = &s->profiles[s->current];
-	struct synth b = { .max = (size_t)engine.native_rate * MAX_SECONDS };
+	struct synth b = { .max = (size_t)engine.native_rate * SPEECH_MAX_SECONDS };
 	espeak_ng_STATUS status;
 	size_t start, end;
 	float *f;
@@ -346,7 +346,7 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 				      espeakCHARS_UTF8, NULL, &b);
 	if (status != ENS_OK || b.failed) {
 		free(b.pcm);
-		return b.failed ? -ENOMEM : -EIO;
+		return b.too_long ? -EFBIG : b.failed ? -ENOMEM : -EIO;
 	}
 	trim(&b, &start, &end);
 	if (start == end) {
@@ -385,9 +385,12 @@ const struct clip *speech_get(struct speech *s, const char *text)
 			return &e->clip;
 	len = strlen(text);
 	e = malloc(sizeof(*e) + len + 1);
-	if (!e)
+	if (!e) {
+		s->error = -ENOMEM;
 		return NULL;
-	if (synthesize(s, text, &e->clip) < 0) {
+	}
+	s->error = synthesize(s, text, &e->clip);
+	if (s->error < 0) {
 		free(e);
 		return NULL;
 	}
@@ -400,6 +403,11 @@ const struct clip *speech_get(struct speech *s, const char *text)
 	s->count++;
 	s->bytes += (size_t)e->clip.frames * sizeof(*e->clip.pcm);
 	return &e->clip;
+}
+
+int speech_error(const struct speech *s)
+{
+	return s ? s->error : -EINVAL;
 }
 
 void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes)

@@ -24,6 +24,9 @@
 
 struct speech;
 
+/* A text that runs longer than this is refused rather than filling memory. */
+#define SPEECH_MAX_SECONDS 120
+
 /* Initializes libespeak-ng with voice V at output RATE.  Returns NULL with ERR
  * filled when espeak-ng or the voice cannot be loaded. */
 struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err);
@@ -45,6 +48,10 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
  * frames.  The clip stays valid until speech_free.  Returns NULL if synthesis
  * fails (out of memory, or espeak-ng refused the text). */
 const struct clip *speech_get(struct speech *s, const char *text);
+
+/* Why the last speech_get that returned NULL failed: -EFBIG for a text
+ * longer than SPEECH_MAX_SECONDS, -ENOMEM, or -EIO (espeak-ng refused it). */
+int speech_error(const struct speech *s);
 
 /* Number of distinct texts synthesized so far, and their total size in bytes. */
 void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes);

@@ -1,0 +1,146 @@
+/* Loading a bundle within its budgets (issue 16): a sentence too long to
+ * say, and a routine whose speech runs past BUNDLE_MAX_SPEECH_S, are errors
+ * located at the step or cue that says them, never a cue silently left out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bundle.h"
+
+#define RATE 8000
+
+/* One per process: libespeak-ng is global. */
+static struct speech *speech;
+static char dir[] = "/tmp/coach-test-bundle-XXXXXX";
+static char path[sizeof(dir) + 16];
+
+static void write_routine(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static const char *load_error(void)
+{
+	static struct diag err;
+	struct bundle_files files = {
+		.routine = path, .voices_dir = "voices", .sounds_dir = "sounds", .voice = "en",
+	};
+	struct bundle b;
+
+	memset(&err, 0, sizeof(err));
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) == 0) {
+		bundle_free(&b);
+		return NULL;
+	}
+	return err.text;
+}
+
+/* Numbers read aloud take many words: a cue of them within the 1000
+ * characters a cue may have runs for minutes. */
+static void numbers(char *buf, size_t chars)
+{
+	size_t i;
+
+	for (i = 0; i + 13 <= chars; i += 13)
+		memcpy(buf + i, "987654321987 ", 13);
+	buf[i ? i - 1 : 0] = '\0';
+}
+
+/* Finding 8: a cue longer than SPEECH_MAX_SECONDS was dropped, --check and
+ * the load both passing. */
+static void a_cue_too_long_to_say_is_located(void **state)
+{
+	char cue[ROUTINE_MAX_TEXT + 1], text[2 * ROUTINE_MAX_TEXT];
+	const char *err;
+	char want[256];
+
+	(void)state;
+	numbers(cue, 900);
+	snprintf(text, sizeof(text),
+		 "name: R\nsteps:\n  - name: Plank\n    time: 30s\n    cues:\n      10s: %s\n", cue);
+	write_routine(text);
+	err = load_error();
+	assert_non_null(err);
+	snprintf(want, sizeof(want), "%s:6:7: error: '987654321987 987654321987 98765432198...' "
+		 "takes more than %d s to say (expected shorter sentences)", path, SPEECH_MAX_SECONDS);
+	assert_string_equal(err, want);
+}
+
+/* Finding 12: every text within its limits, the whole past the budget. */
+static void speech_past_the_budget_is_located(void **state)
+{
+	char cue[ROUTINE_MAX_TEXT + 1], *text = malloc(ROUTINE_MAX_SIZE), *p;
+	const char *err;
+
+	(void)state;
+	assert_non_null(text);
+	/* Each say 108 s of numbers, under SPEECH_MAX_SECONDS; twelve steps of
+	 * them are 21.6 minutes, in 9,500 characters. */
+	numbers(cue, 780);
+	p = text + sprintf(text, "name: R\nsteps:\n");
+	for (int i = 0; i < 12; i++)
+		p += sprintf(p, "  - name: Step %d\n    time: 30s\n    say: %d %s\n", i + 1, i, cue);
+	write_routine(text);
+	err = load_error();
+	assert_non_null(err);
+	assert_non_null(strstr(err, ": error: the routine's speech runs past 20 minutes at '"));
+	/* At a step's line, not the file's top. */
+	assert_non_null(strstr(err, ".yaml:"));
+	assert_null(strstr(err, ".yaml: error"));
+	free(text);
+}
+
+/* The shipped routine is far inside every budget. */
+static void the_shipped_routine_loads(void **state)
+{
+	struct bundle_files files = {
+		.routine = "config/routines/morning-back.yaml", .voices_dir = "voices",
+		.sounds_dir = "sounds", .voice = "en",
+	};
+	struct bundle b;
+	struct diag err;
+
+	(void)state;
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	bundle_free(&b);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/r.yaml", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	speech_free(speech);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_cue_too_long_to_say_is_located),
+		cmocka_unit_test(speech_past_the_budget_is_located),
+		cmocka_unit_test(the_shipped_routine_loads),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
