@@ -84,11 +84,12 @@ static void speech_past_the_budget_is_located(void **state)
 
 	(void)state;
 	assert_non_null(text);
-	/* Each say 108 s of numbers, under SPEECH_MAX_SECONDS; twelve steps of
-	 * them are 21.6 minutes, in 9,500 characters. */
-	numbers(cue, 780);
+	/* Each say 50 numbers, 90 to 105 s at the shipped voices' pace, under
+	 * SPEECH_MAX_SECONDS; fourteen steps of them are 21 to 24 minutes, in
+	 * 9,300 characters. */
+	numbers(cue, 650);
 	p = text + sprintf(text, "name: R\nsteps:\n");
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < 14; i++)
 		p += sprintf(p, "  - name: Step %d\n    time: 30s\n    say: %d %s\n", i + 1, i, cue);
 	write_routine(text);
 	err = load_error();
