@@ -101,6 +101,33 @@ static void speech_past_the_budget_is_located(void **state)
 	free(text);
 }
 
+/* Finding 11: a stop during a big load waited for all of its synthesis
+ * (41 s on a PC).  While interrupted a load gives up without synthesizing
+ * anything more; afterwards it loads as ever. */
+static void an_interrupted_load_gives_up_at_once(void **state)
+{
+	char cue[ROUTINE_MAX_TEXT + 1], text[2 * ROUTINE_MAX_TEXT];
+	unsigned before, after;
+	const char *err;
+
+	(void)state;
+	numbers(cue, 400);
+	snprintf(text, sizeof(text), "name: R\nsteps:\n  - name: Interrupted\n    time: 30s\n"
+		 "    say: %s\n", cue);
+	write_routine(text);
+	speech_stats(speech, &before, NULL);
+	speech_interrupt(true);
+	err = load_error();
+	speech_interrupt(false);
+	speech_stats(speech, &after, NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "Operation canceled"));
+	assert_int_equal(after, before);
+	assert_null(load_error());
+	speech_stats(speech, &after, NULL);
+	assert_true(after > before);
+}
+
 /* The shipped routine is far inside every budget. */
 static void the_shipped_routine_loads(void **state)
 {
@@ -141,6 +168,7 @@ int main(void)
 		cmocka_unit_test(a_cue_too_long_to_say_is_located),
 		cmocka_unit_test(speech_past_the_budget_is_located),
 		cmocka_unit_test(the_shipped_routine_loads),
+		cmocka_unit_test(an_interrupted_load_gives_up_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

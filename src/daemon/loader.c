@@ -195,7 +195,11 @@ void loader_free(struct loader *ld)
 	ld->quit = true;
 	pthread_cond_signal(&ld->wake);
 	pthread_mutex_unlock(&ld->lock);
+	/* A load in progress (a minute of synthesis on a Pi) gives up at once:
+	 * a stop must not wait for it, nor a systemd stop time out. */
+	speech_interrupt(true);
 	pthread_join(ld->thread, NULL);
+	speech_interrupt(false);
 	for (unsigned i = 0; i < ld->nresults; i++) {
 		if (ld->results[i].bundle) {
 			bundle_free(ld->results[i].bundle);

@@ -1,6 +1,7 @@
 #include "speech.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ struct synth {
 	size_t n, cap, max;
 	bool failed;
 	bool too_long;              /* failed for running past max */
+	bool interrupted;           /* stopped by speech_interrupt */
 };
 
 /* libespeak-ng's global state as far as we set it: whether it is loaded and
@@ -74,11 +76,23 @@ static struct {
 	int pitch;
 } engine;
 
+/* Set from any thread to stop synthesis at its next block of samples. */
+static atomic_bool interrupted;
+
+void speech_interrupt(bool on)
+{
+	atomic_store(&interrupted, on);
+}
+
 static int on_samples(short *wav, int n, espeak_EVENT *events)
 {
 	struct synth *b = events ? events->user_data : NULL;
 	size_t need;
 
+	if (b && atomic_load_explicit(&interrupted, memory_order_relaxed)) {
+		b->failed = b->interrupted = true;
+		return 1;
+	}
 	if (!b || !wav || n <= 0)
 		return 0;
 	need = b->n + (size_t)n;
@@ -346,7 +360,7 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 				      espeakCHARS_UTF8, NULL, &b);
 	if (status != ENS_OK || b.failed) {
 		free(b.pcm);
-		return b.too_long ? -EFBIG : b.failed ? -ENOMEM : -EIO;
+		return b.interrupted ? -ECANCELED : b.too_long ? -EFBIG : b.failed ? -ENOMEM : -EIO;
 	}
 	trim(&b, &start, &end);
 	if (start == end) {
@@ -383,6 +397,10 @@ const struct clip *speech_get(struct speech *s, const char *text)
 	for (e = s->buckets[h & (s->nbuckets - 1)]; e; e = e->next)
 		if (e->hash == h && e->profile == s->current && !strcmp(e->text, text))
 			return &e->clip;
+	if (atomic_load(&interrupted)) {
+		s->error = -ECANCELED;
+		return NULL;
+	}
 	len = strlen(text);
 	e = malloc(sizeof(*e) + len + 1);
 	if (!e) {

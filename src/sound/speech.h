@@ -16,6 +16,7 @@
 #ifndef COACH_SPEECH_H
 #define COACH_SPEECH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "clip.h"
@@ -49,8 +50,14 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
  * fails (out of memory, or espeak-ng refused the text). */
 const struct clip *speech_get(struct speech *s, const char *text);
 
+/* While ON, every speech_get fails at once with -ECANCELED, one already
+ * synthesizing within a block of samples: a load in progress gives up (at
+ * shutdown).  The one call any thread may make, at any time. */
+void speech_interrupt(bool on);
+
 /* Why the last speech_get that returned NULL failed: -EFBIG for a text
- * longer than SPEECH_MAX_SECONDS, -ENOMEM, or -EIO (espeak-ng refused it). */
+ * longer than SPEECH_MAX_SECONDS, -ENOMEM, -ECANCELED (speech_interrupt), or
+ * -EIO (espeak-ng refused it). */
 int speech_error(const struct speech *s);
 
 /* Number of distinct texts synthesized so far, and their total size in bytes. */
