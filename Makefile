@@ -27,7 +27,7 @@ ifneq ($(SYSROOT),)
                  -isystem $(SYSROOT)/usr/include/$(shell $(CC) -dumpmachine) -isystem $(SYSROOT)/usr/include
   COACH_LDFLAGS := --sysroot=$(SYSROOT) -B$(SYSROOT_LIB)/ -L$(SYSROOT_LIB)
 endif
-PKGS       := portaudio-2.0 sndfile espeak-ng yaml-0.1 soxr libgpiod
+PKGS       := portaudio-2.0 alsa sndfile espeak-ng yaml-0.1 soxr libgpiod
 TEST_PKGS  := cmocka
 # Debian packages: BUILD_DEPS provide the above, enough to build and run
 # coach (on a Pi too).  TEST_DEPS are what the tests drive: the PulseAudio
@@ -36,7 +36,7 @@ TEST_PKGS  := cmocka
 # tests debhelper, lintian, systemd (systemd-analyze, systemd.pc), man-db and
 # groff-base (man page checks), and for make bench the espeak-ng command (the
 # shell-script coach it compares with) and strace (idle system calls).
-BUILD_DEPS := build-essential pkg-config portaudio19-dev libsndfile1-dev \
+BUILD_DEPS := build-essential pkg-config portaudio19-dev libasound2-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev
 TEST_DEPS  := pulseaudio pulseaudio-utils libasound2-plugins alsa-utils clang cppcheck \
@@ -271,7 +271,7 @@ CROSS_armhf  := arm-linux-gnueabihf qemu-arm
 CROSS_TRIPLET = $(word 1,$(CROSS_$(CROSS_ARCH)))
 CROSS_QEMU    = $(word 2,$(CROSS_$(CROSS_ARCH)))
 CROSS_BUILD   = $(BUILD)/$(if $(SUITE),$(SUITE)-)$(CROSS_ARCH)
-CROSS_LIBS   := portaudio19-dev libsndfile1-dev libespeak-ng-dev libyaml-dev libsoxr-dev \
+CROSS_LIBS   := portaudio19-dev libasound2-dev libsndfile1-dev libespeak-ng-dev libyaml-dev libsoxr-dev \
                 libgpiod-dev libcmocka-dev
 CROSS_TOOLS   = crossbuild-essential-$(CROSS_ARCH) qemu-user
 ifeq ($(SUITE),)

@@ -488,6 +488,8 @@ static int setup(struct daemon *d)
 		return EX_OSERR;
 	}
 	daemon_open_buttons(d);
+	/* A device missing from the start is looked for from the start. */
+	daemon_arm_tick(d, 0);
 	d->timerfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (d->timerfd < 0 || loop_add(d->loop, d->timerfd, EPOLLIN, on_schedule, d) < 0) {
 		log_error("cannot create the schedule timer: %s", strerror(errno));

@@ -6,16 +6,18 @@
  * the last callback, so the hand-over needs no lock. */
 #include "player.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <portaudio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "audiohost.h"
 #include "engine.h"
 #include "log.h"
 
@@ -24,6 +26,7 @@
 #define STALL_MS 1500         /* no callback for this long: the device is gone */
 #define RETRY_MS 2000         /* between attempts to reopen a lost device */
 #define TICK_MS 250           /* housekeeping while the stream runs */
+#define AUDIO_FDS 16          /* descriptors a stream may need (ALSA, a sound server's socket, memfds, pipes) */
 
 struct command {
 	enum { CMD_CONTROL, CMD_CLIP, CMD_VOLUME } kind;
@@ -159,32 +162,6 @@ static PaDeviceIndex find_device(const char *name)
 	return paNoDevice;
 }
 
-/* PortAudio probes every host API it was built with, and ALSA and JACK print
- * each failed probe to stderr: dozens of lines at every start and every retry
- * that would bury the journal.  Silence stderr for the probe alone.  It runs
- * on the main thread at start-up, before the loader thread exists, or on a
- * retry while that thread is idle, so no log line of ours is lost. */
-static PaError initialize(const struct player *p)
-{
-	int saved = -1, null = -1;
-	PaError e;
-
-	if (!p->cfg.verbose) {
-		saved = dup(STDERR_FILENO);
-		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (saved >= 0 && null >= 0)
-			dup2(null, STDERR_FILENO);
-	}
-	e = Pa_Initialize();
-	if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (null >= 0)
-		close(null);
-	return e;
-}
-
 static void log_device_line(const char *text)
 {
 	log_info("  %s", text);
@@ -207,6 +184,44 @@ void player_list_devices(void (*line)(const char *text))
 	}
 }
 
+/* Whether AUDIO_FDS descriptors are free.  Out of descriptors, alsa-lib and
+ * the libraries under it fail in ways of their own (an abort, a retry loop,
+ * an error printed and a device that seems to be missing): check first, and
+ * say what is wrong.  Runs only when a device is opened or looked for. */
+static bool fds_available(struct player *p)
+{
+	struct rlimit rl;
+	DIR *dir;
+	unsigned open_fds = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return true;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return rl.rlim_cur >= 2 * AUDIO_FDS;
+	while (readdir(dir))
+		open_fds++;
+	closedir(dir);
+	open_fds = open_fds > 3 ? open_fds - 3 : 0;   /* ".", ".." and the listing's own */
+	if (open_fds + AUDIO_FDS <= rl.rlim_cur)
+		return true;
+	if (p->attempts++ == 0)
+		log_error("audio: %u of the %lu file descriptors allowed (ulimit -n, LimitNOFILE=) are "
+			  "in use, and audio needs %d more; no sound until there are",
+			  open_fds, (unsigned long)rl.rlim_cur, AUDIO_FDS);
+	return false;
+}
+
+/* Says that no output device matches, with what is there: once per loss,
+ * not at every retry. */
+static void log_no_device(struct player *p)
+{
+	if (p->attempts++ == 0) {
+		log_error("audio: no output device matches '%s'; these are available:", p->cfg.device);
+		player_list_devices(log_device_line);
+	}
+}
+
 /* Opens the configured device.  Logs what it chose, or why it could not. */
 static int open_stream(struct player *p)
 {
@@ -215,8 +230,10 @@ static int open_stream(struct player *p)
 	const PaStreamInfo *si;
 	PaError e;
 
+	if (!fds_available(p))
+		return -ENODEV;
 	if (!p->pa_ready) {
-		e = initialize(p);
+		e = audiohost_initialize(p->cfg.device, p->cfg.verbose);
 		if (e != paNoError) {
 			log_error("audio: cannot initialize PortAudio: %s", Pa_GetErrorText(e));
 			return -ENODEV;
@@ -225,12 +242,7 @@ static int open_stream(struct player *p)
 	}
 	out.device = find_device(p->cfg.device);
 	if (out.device == paNoDevice) {
-		/* Say it once per loss, with what is there, not at every retry. */
-		if (p->attempts++ == 0) {
-			log_error("audio: no output device matches '%s'; these are available:",
-				  p->cfg.device);
-			player_list_devices(log_device_line);
-		}
+		log_no_device(p);
 		return -ENODEV;
 	}
 	info = Pa_GetDeviceInfo(out.device);
@@ -305,10 +317,57 @@ static void lose_device(struct player *p)
 	p->retry_at_ms = now_ms() + RETRY_MS;
 }
 
+/* Asks for room: a soft descriptor limit below the hard one is raised to
+ * it (capped), as every program that opens many files may. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* The device is missing or cannot be used: retried every RETRY_MS. */
+static void mark_lost(struct player *p)
+{
+	p->lost = true;
+	p->retry_at_ms = now_ms() + RETRY_MS;
+}
+
+/* Initializes PortAudio and checks the configured device is there, so that
+ * an idle status can say whether a session would sound.  Returns 0, or
+ * -ENODEV when there is no usable device (logged). */
+static int probe(struct player *p)
+{
+	PaError e;
+
+	if (!fds_available(p))
+		return -ENODEV;
+	if (p->pa_ready) {
+		audiohost_terminate();
+		p->pa_ready = false;
+	}
+	e = audiohost_initialize(p->cfg.device, p->cfg.verbose);
+	if (e != paNoError) {
+		if (p->attempts++ == 0)
+			log_error("audio: cannot initialize PortAudio: %s; retrying every %d s",
+				  Pa_GetErrorText(e), RETRY_MS / 1000);
+		return -ENODEV;
+	}
+	p->pa_ready = true;
+	if (find_device(p->cfg.device) == paNoDevice) {
+		log_no_device(p);
+		return -ENODEV;
+	}
+	p->attempts = 0;
+	return 0;
+}
+
 struct player *player_new(const struct player_config *cfg, struct diag *err)
 {
 	struct player *p = calloc(1, sizeof(*p));
-	PaError e;
 
 	if (!p) {
 		diag_set(err, "audio", 0, 0, "out of memory");
@@ -317,16 +376,10 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 	p->cfg = *cfg;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", cfg->device ? cfg->device : "default");
 	p->cfg.device = p->want_device;
-	e = initialize(p);
-	if (e != paNoError) {
-		/* Not fatal: the daemon keeps its socket and buttons and retries. */
-		log_error("audio: cannot initialize PortAudio: %s; retrying every %d s",
-			  Pa_GetErrorText(e), RETRY_MS / 1000);
-		p->lost = true;
-		p->retry_at_ms = now_ms() + RETRY_MS;
-		return p;
-	}
-	p->pa_ready = true;
+	raise_fd_limit();
+	/* Not fatal: the daemon keeps its socket and buttons and retries. */
+	if (probe(p) < 0)
+		mark_lost(p);
 	return p;
 }
 
@@ -343,7 +396,7 @@ void player_free(struct player *p)
 	}
 	close_stream(p, false);
 	if (p->pa_ready)
-		Pa_Terminate();
+		audiohost_terminate();
 	free(p);
 }
 
@@ -447,21 +500,22 @@ void player_status(struct player *p, struct player_status *st)
 }
 
 /* Reopens a lost device: PortAudio only sees a re-plugged device or a
- * restarted sound server after Pa_Terminate and Pa_Initialize. */
+ * restarted sound server after Pa_Terminate and Pa_Initialize.  While no
+ * session waits for it, the device is only looked for, not opened: an idle
+ * daemon leaves it free. */
 static void retry_device(struct player *p)
 {
+	bool wanted = p->resume_when_back || p->engine.session.state == SESSION_PAUSED ||
+		      p->engine.session.state == SESSION_RUNNING;
+
 	if (now_ms() < p->retry_at_ms)
 		return;
 	p->retry_at_ms = now_ms() + RETRY_MS;
-	if (p->pa_ready) {
-		Pa_Terminate();
-		p->pa_ready = false;
-	}
-	if (open_stream(p) < 0)
+	if (probe(p) < 0 || (wanted && open_stream(p) < 0))
 		return;
 	log_info("audio: device is back");
 	p->lost = false;
-	if (p->resume_when_back || p->engine.session.state == SESSION_PAUSED) {
+	if (wanted) {
 		p->resume_when_back = false;
 		player_control(p, SESSION_RESUME);
 	}

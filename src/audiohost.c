@@ -1,0 +1,125 @@
+#include "audiohost.h"
+
+#include <alsa/asoundlib.h>
+#include <string.h>
+
+/* PortAudio's host API initializers, as its pa_hostapi.h declares them.  The
+ * library calls them through a table of pointers that the dynamic linker
+ * fills by symbol (R_X86_64_64 relocations against exported symbols), so the
+ * definitions below, exported by the program (ld exports a program's definition of a
+ * symbol that a shared library on the link line defines too), are the ones
+ * PortAudio calls.  Reporting no host
+ * API with paNoError is what PortAudio's own initializers do when their
+ * system is absent; Pa_Initialize then carries on with ALSA alone.  With a
+ * PortAudio built without OSS or JACK these are never called. */
+struct PaUtilHostApiRepresentation;
+
+PaError PaOSS_Initialize(struct PaUtilHostApiRepresentation **api, PaHostApiIndex index);
+PaError PaJack_Initialize(struct PaUtilHostApiRepresentation **api, PaHostApiIndex index);
+
+PaError PaOSS_Initialize(struct PaUtilHostApiRepresentation **api, PaHostApiIndex index)
+{
+	(void)index;
+	*api = NULL;
+	return paNoError;
+}
+
+PaError PaJack_Initialize(struct PaUtilHostApiRepresentation **api, PaHostApiIndex index)
+{
+	(void)index;
+	*api = NULL;
+	return paNoError;
+}
+
+static unsigned hidden;
+
+/* PCM types implemented inside libasound (its _snd_pcm_TYPE_open symbols),
+ * less ladspa, which loads plugins of its own.  Anything else is a module
+ * dlopened from alsa-lib/ when the PCM is opened. */
+static bool builtin_type(const char *type)
+{
+	static const char *const types[] = {
+		"adpcm", "alaw", "asym", "copy", "dmix", "dshare", "dsnoop", "empty", "file",
+		"hooks", "hw", "iec958", "lfloat", "linear", "meter", "mmap_emul", "mulaw",
+		"multi", "null", "plug", "rate", "route", "share", "shm", "softvol",
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether PortAudio's probe may open the PCM defined by NODE: one of
+ * libasound's own, with no external rate converter.  An alias (a string
+ * naming another definition) has no type of its own and stays. */
+static bool builtin_pcm(snd_config_t *node)
+{
+	snd_config_t *type, *converter;
+	const char *name;
+
+	if (snd_config_get_type(node) != SND_CONFIG_TYPE_COMPOUND ||
+	    snd_config_search(node, "type", &type) < 0)
+		return true;
+	if (snd_config_get_string(type, &name) < 0)
+		return true;   /* a type made at open time: not ours to judge */
+	if (!builtin_type(name))
+		return false;
+	return strcmp(name, "rate") != 0 || snd_config_search(node, "converter", &converter) < 0;
+}
+
+/* PortAudio lists the PCMs of libasound's global configuration, and opens
+ * each one to learn what it can do.  Load that configuration now and take
+ * out the PCMs coachd does not use and that would load a plugin: alsa-lib
+ * keeps the tree as long as its files do not change, and PortAudio reads it
+ * as it is.  Pa_Terminate frees it; the next initialization loads it again. */
+static void prune_pcms(const char *device)
+{
+	snd_config_t *pcms;
+	snd_config_iterator_t i, next;
+
+	hidden = 0;
+	if (snd_config_update() < 0 || !snd_config || snd_config_search(snd_config, "pcm", &pcms) < 0)
+		return;
+	snd_config_for_each(i, next, pcms) {
+		snd_config_t *node = snd_config_iterator_entry(i);
+		const char *id;
+
+		if (snd_config_get_id(node, &id) < 0 || strcmp(id, "default") == 0 ||
+		    (device && strcmp(id, device) == 0) || builtin_pcm(node))
+			continue;
+		if (snd_config_delete(node) == 0)
+			hidden++;
+	}
+}
+
+/* ALSA prints each failed probe (and each underrun it recovers from) to
+ * stderr: lines at every start and every retry that would bury the journal,
+ * written from whichever thread meets them, the audio thread included.
+ * coachd says what matters itself. */
+static void alsa_quiet(const char *file, int line, const char *function, int err,
+		       const char *fmt, ...)
+{
+	(void)file;
+	(void)line;
+	(void)function;
+	(void)err;
+	(void)fmt;
+}
+
+PaError audiohost_initialize(const char *device, bool verbose)
+{
+	snd_lib_error_set_handler(verbose ? NULL : alsa_quiet);
+	prune_pcms(device);
+	return Pa_Initialize();
+}
+
+void audiohost_terminate(void)
+{
+	Pa_Terminate();
+}
+
+unsigned audiohost_hidden_pcms(void)
+{
+	return hidden;
+}
