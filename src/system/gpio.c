@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 /* Never modified at run time. */
 static const struct gpio_backend *const backends[] = {
@@ -101,6 +103,13 @@ int gpio_chip_path(const char *chip, char *path, size_t size)
 	return 1;
 }
 
+/* Why a chip is not open to coachd's user, who is in group gpio (sysusers):
+ * the chip's node is not.  Raspberry Pi OS's udev rules give the chips to
+ * group gpio; plain Debian leaves them root's, and coach's own rule
+ * (systemd/coach-gpio.rules) does what Raspberry Pi OS does. */
+#define PERMISSION_HINT "(the chips must be group gpio, mode 0660, as coach's udev rule " \
+	"makes them: see `ls -l /dev/gpiochip*`)"
+
 int gpio_chip_error(struct diag *err, const char *chip, int errnum)
 {
 	switch (errnum) {
@@ -113,7 +122,7 @@ int gpio_chip_error(struct diag *err, const char *chip, int errnum)
 		return diag_set(err, "buttons", 0, 0, "no GPIO chip '%s' (see `gpioinfo`)", chip);
 	case EACCES: case EPERM:
 		return diag_set(err, "buttons", 0, 0,
-				"cannot open %s%s%s: permission denied (add the user to the gpio group)",
+				"cannot open %s%s%s: permission denied " PERMISSION_HINT,
 				chip ? "GPIO chip '" : "the GPIO chips", chip ? chip : "", chip ? "'" : "");
 	default:
 		return diag_set(err, "buttons", 0, 0, "cannot open GPIO chip '%s': %s",
@@ -135,7 +144,7 @@ int gpio_line_error(struct diag *err, const char *chip, unsigned line, int errnu
 				line, chip, nlines);
 	case EACCES: case EPERM:
 		return diag_set(err, "buttons", 0, 0,
-				"GPIO%u on %s: permission denied (add the user to the gpio group)", line, chip);
+				"GPIO%u on %s: permission denied " PERMISSION_HINT, line, chip);
 	case EINVAL:
 		return diag_set(err, "buttons", 0, 0,
 				"GPIO%u on %s: the kernel refused the line settings (an old kernel "
@@ -144,4 +153,38 @@ int gpio_line_error(struct diag *err, const char *chip, unsigned line, int errnu
 	default:
 		return diag_set(err, "buttons", 0, 0, "GPIO%u on %s: %s", line, chip, strerror(errnum));
 	}
+}
+
+int gpio_watch_chip(const char *dir)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (inotify_add_watch(fd, dir, IN_DELETE) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+int gpio_chip_gone(int watch, const char *name)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int gone = 0;
+	ssize_t n;
+
+	while ((n = read(watch, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if ((ev->mask & IN_Q_OVERFLOW) || (ev->mask & IN_IGNORED) ||
+			    (ev->len && strcmp(ev->name, name) == 0))
+				gone = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return gone;
 }

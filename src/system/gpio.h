@@ -66,6 +66,17 @@ int gpio_each_chip(int (*fn)(void *ctx, const char *path), void *ctx);
  * when CHIP can only be a label. */
 int gpio_chip_path(const char *chip, char *path, size_t size);
 
+/* A watch for the removal of a chip's device node: NAME ("gpiochip0") in
+ * folder DIR ("/dev").  libgpiod 1.6 on Linux 6.1 tells nothing when a chip
+ * goes away (its line fds never wake, their reads and writes succeed), but
+ * the kernel deletes the node.  Returns a non-blocking inotify descriptor
+ * to watch for EPOLLIN, or -errno. */
+int gpio_watch_chip(const char *dir);
+
+/* Reads the watch's pending events: 1 when NAME was deleted (or events were
+ * lost, so it may have been), else 0. */
+int gpio_chip_gone(int watch, const char *name);
+
 /* Fills ERR for a chip that cannot be opened: CHIP as configured (NULL: the
  * header's chip), ERRNUM a positive errno.  Returns -1. */
 int gpio_chip_error(struct diag *err, const char *chip, int errnum);

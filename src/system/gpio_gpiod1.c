@@ -27,7 +27,11 @@ struct gpio_source {
 	struct gpiod_line *led;
 	int fd[GPIO_NBUTTONS];
 	int epfd;
+	int watch;               /* gpio_watch_chip's: the chip's node deleted */
+	char name[32];           /* the chip's node in /dev, "gpiochip0" */
 };
+
+#define WATCH_EVENT GPIO_NBUTTONS   /* the epoll data of the watch */
 
 /* A search of /dev for a chip by label: LABEL, or the header's when NULL. */
 struct find {
@@ -83,6 +87,8 @@ static void gpiod1_close(struct gpio_source *s)
 		return;
 	if (s->epfd >= 0)
 		close(s->epfd);
+	if (s->watch >= 0)
+		close(s->watch);
 	/* Closing the chip releases every line requested from it. */
 	if (s->chip)
 		gpiod_chip_close(s->chip);
@@ -126,6 +132,7 @@ static int gpiod1_open(struct gpio_source **out, const struct gpio_config *cfg, 
 
 	if (!s)
 		return diag_set(err, "buttons", 0, 0, "out of memory");
+	s->watch = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
 		diag_set(err, "buttons", 0, 0, "cannot create an epoll set: %s", strerror(errno));
@@ -137,6 +144,18 @@ static int gpiod1_open(struct gpio_source **out, const struct gpio_config *cfg, 
 	for (int b = 0; b < GPIO_NBUTTONS; b++)
 		if (request_button(s, cfg, b, err) < 0)
 			goto err_free;
+	/* Without the watch a chip that goes away is not noticed, but the
+	 * buttons work: no error. */
+	snprintf(s->name, sizeof(s->name), "%s", gpiod_chip_name(s->chip));
+	s->watch = gpio_watch_chip("/dev");
+	if (s->watch >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = WATCH_EVENT };
+
+		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->watch, &ev) < 0) {
+			close(s->watch);
+			s->watch = -1;
+		}
+	}
 	if (cfg->led >= 0) {
 		unsigned offset = (unsigned)cfg->led;
 
@@ -165,10 +184,10 @@ static int gpiod1_fd(struct gpio_source *s)
 
 static int gpiod1_read(struct gpio_source *s, struct gpio_edge *out, size_t n)
 {
-	struct epoll_event ev[GPIO_NBUTTONS];
+	struct epoll_event ev[GPIO_NBUTTONS + 1];
 	struct gpiod_line_event le[8];
 	size_t got = 0;
-	int ready = epoll_wait(s->epfd, ev, GPIO_NBUTTONS, 0);
+	int ready = epoll_wait(s->epfd, ev, GPIO_NBUTTONS + 1, 0);
 
 	if (ready < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -179,6 +198,11 @@ static int gpiod1_read(struct gpio_source *s, struct gpio_edge *out, size_t n)
 
 		if (ev[i].events & (EPOLLERR | EPOLLHUP))
 			return -ENODEV;
+		if (b == WATCH_EVENT) {
+			if (gpio_chip_gone(s->watch, s->name))
+				return -ENODEV;
+			continue;
+		}
 		/* Readable, so this does not block. */
 		r = gpiod_line_event_read_fd_multiple(s->fd[b], le, (unsigned)want);
 		if (r < 0)
