@@ -166,6 +166,10 @@ systemd_dir  = $(or $(shell $(or $(SYSTEMD_PC),$(PKG_CONFIG)) --variable=$(1) sy
 UNITDIR     ?= $(call systemd_dir,systemdsystemunitdir,/usr/lib/systemd/system)
 SYSUSERSDIR ?= $(call systemd_dir,sysusersdir,/usr/lib/sysusers.d)
 TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
+MODULESLOADDIR ?= $(call systemd_dir,modulesloaddir,/usr/lib/modules-load.d)
+# udev's rules beside systemd's units: /lib/udev on Bookworm, /usr/lib/udev on
+# Trixie (systemd.pc does not name udev's folder, and udev.pc is not installed).
+UDEVRULESDIR ?= $(patsubst %/systemd/system,%,$(UNITDIR))/udev/rules.d
 INSTALL     ?= install
 MANPAGES    := man/coachctl.1 man/coach.yaml.5 man/coach-routine.5 man/coachd.8
 # The unit and the man pages name installed paths: @bindir@ and friends.
@@ -194,6 +198,7 @@ install: $(BUILD)/coachd $(BUILD)/coachctl
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/coach/routines \
 	  $(DESTDIR)$(DATADIR)/coach/voices $(DESTDIR)$(DATADIR)/coach/sounds \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(UDEVRULESDIR) \
 	  $(addprefix $(DESTDIR)$(MANDIR)/man,1 5 8)
 	$(INSTALL) -m 0755 $(BUILD)/coachd $(BUILD)/coachctl $(DESTDIR)$(BINDIR)
 	@for f in config/coach.yaml config/routines/*.yaml; do \
@@ -206,6 +211,8 @@ install: $(BUILD)/coachd $(BUILD)/coachctl
 	$(SUBST) systemd/coachd.service >$(DESTDIR)$(UNITDIR)/coachd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/coachd.service
 	$(INSTALL) -m 0644 systemd/coach.sysusers $(DESTDIR)$(SYSUSERSDIR)/coach.conf
+	$(INSTALL) -m 0644 systemd/coach.modules-load $(DESTDIR)$(MODULESLOADDIR)/coach.conf
+	$(INSTALL) -m 0644 systemd/coach-gpio.rules $(DESTDIR)$(UDEVRULESDIR)/60-coach-gpio.rules
 	$(INSTALL) -m 0644 systemd/coach.tmpfiles $(DESTDIR)$(TMPFILESDIR)/coach.conf
 	@set -e; for m in $(MANPAGES); do \
 	  to=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; \
@@ -218,6 +225,7 @@ install: $(BUILD)/coachd $(BUILD)/coachctl
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl \
 	  $(DESTDIR)$(UNITDIR)/coachd.service $(DESTDIR)$(SYSUSERSDIR)/coach.conf \
+	  $(DESTDIR)$(MODULESLOADDIR)/coach.conf $(DESTDIR)$(UDEVRULESDIR)/60-coach-gpio.rules \
 	  $(DESTDIR)$(TMPFILESDIR)/coach.conf \
 	  $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(DATADIR)/coach

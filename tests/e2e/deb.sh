@@ -75,6 +75,8 @@ unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
 	echo "-rw-r--r-- $unitdir/coachd.service"
 	echo "-rw-r--r-- $(pcdir sysusersdir /usr/lib/sysusers.d)/coach.conf"
 	echo "-rw-r--r-- $(pcdir tmpfilesdir /usr/lib/tmpfiles.d)/coach.conf"
+	echo "-rw-r--r-- $(pcdir modulesloaddir /usr/lib/modules-load.d)/coach.conf"
+	echo "-rw-r--r-- ${unitdir%/systemd/system}/udev/rules.d/60-coach-gpio.rules"
 	echo "-rw-r--r-- /usr/share/man/man1/coachctl.1.gz"
 	echo "-rw-r--r-- /usr/share/man/man5/coach.yaml.5.gz"
 	echo "-rw-r--r-- /usr/share/man/man5/coach-routine.5.gz"

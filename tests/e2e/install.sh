@@ -23,6 +23,7 @@ pcdir() {  # pcdir VARIABLE FALLBACK: a folder from systemd.pc, as the Makefile 
 unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
 sysusersdir=$(pcdir sysusersdir /usr/lib/sysusers.d)
 tmpfilesdir=$(pcdir tmpfilesdir /usr/lib/tmpfiles.d)
+modulesloaddir=$(pcdir modulesloaddir /usr/lib/modules-load.d)
 
 for tool in systemd-analyze man groff; do
 	command -v "$tool" >/dev/null || { fail "tools" "$tool missing: make deps"; e2e_finish; }
@@ -41,6 +42,8 @@ expected() {
 		echo "644 $unitdir/coachd.service"
 		echo "644 $sysusersdir/coach.conf"
 		echo "644 $tmpfilesdir/coach.conf"
+		echo "644 $modulesloaddir/coach.conf"
+		echo "644 ${unitdir%/systemd/system}/udev/rules.d/60-coach-gpio.rules"
 		echo "644 /usr/share/man/man1/coachctl.1"
 		echo "644 /usr/share/man/man5/coach.yaml.5"
 		echo "644 /usr/share/man/man5/coach-routine.5"
