@@ -70,7 +70,7 @@ static struct history_entry entry(time_t when, const char *routine, enum history
 
 static void append(const struct history_entry *e)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	if (history_append(path, e, &err) != 0)
 		fail_msg("%s", err.text);
@@ -78,7 +78,7 @@ static void append(const struct history_entry *e)
 
 static void load(struct history *h)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	if (history_load(path, h, &err) != 0)
 		fail_msg("%s", err.text);
@@ -335,7 +335,7 @@ static void survives_a_zero_filled_tail(void **state)
 static void reports_errors(void **state)
 {
 	struct history_entry e = entry(0, "R", HISTORY_FINISHED, 1, 1, 1);
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	struct history h;
 	char p[192];
 

@@ -17,7 +17,7 @@
 
 static void parse_ok(const char *text, struct routine *r)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	if (routine_parse("r.yaml", text, strlen(text), r, &err))
 		fail_msg("%s", err.text);

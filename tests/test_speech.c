@@ -33,7 +33,7 @@ static void make_voice(struct voice *v, const char *espeak)
 static struct speech *new_speech(unsigned rate)
 {
 	struct voice v;
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	struct speech *s;
 
 	make_voice(&v, "en-us");
@@ -226,7 +226,7 @@ static void nothing_to_say_gives_an_empty_clip(void **state)
 static void unknown_voice_is_an_error(void **state)
 {
 	struct voice v;
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	struct speech *s;
 	const struct clip *before;
 
@@ -256,7 +256,7 @@ static void a_missing_espeak_voice_is_located_in_its_profile(void **state)
 	char *text, *at;
 	size_t len;
 	struct voice v;
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	FILE *f = fopen("voices/en.yaml", "r");
 
 	(void)state;
@@ -287,7 +287,7 @@ static void a_missing_espeak_voice_is_located_in_its_profile(void **state)
 static void bad_settings_are_errors(void **state)
 {
 	struct voice v;
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	(void)state;
 	make_voice(&v, "en-us");
@@ -310,7 +310,7 @@ static void switching_voices_keeps_old_clips(void **state)
 	struct speech *s = new_speech(48000);
 	const struct clip *low, *high, *again;
 	struct voice v;
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	uint64_t h;
 	unsigned texts;
 
@@ -394,7 +394,7 @@ static void shipped_voices_speak_at_about_150_words_a_minute(void **state)
 	for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
 		char path[64], text[1024];
 		struct voice v;
-		struct diag err = { "" };
+		struct diag err = { .text = "" };
 		struct routine r;
 		double secs = 0.0, wpm, rsecs = 0.0;
 		unsigned words = 0, rwords = 0;

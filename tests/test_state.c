@@ -72,7 +72,7 @@ static const char *read_file(const char *p)
 
 static void save(const char *key, const char *value)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	if (state_save(path, key, value, &err) != 0)
 		fail_msg("%s", err.text);
@@ -175,7 +175,7 @@ static void unchanged_value_writes_nothing(void **state)
 
 static void rejects_bad_keys_and_values(void **state)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	char long_value[STATE_MAX_VALUE + 2];
 
 	(void)state;
@@ -196,7 +196,7 @@ static void rejects_bad_keys_and_values(void **state)
 
 static void reports_unwritable_places(void **state)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 	char p[192];
 
 	(void)state;

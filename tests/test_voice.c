@@ -31,6 +31,8 @@ static const char phrases[] =
 	"  stopped: Stopped.\n"
 	"  good_morning: Good morning.\n"
 	"  file_error: Error on line {n}.\n"
+	"  settings_error: Settings error on line {n}.\n"
+	"  voice_error: Voice error on line {n}.\n"
 	"  streak_one: Day one.\n"
 	"  streak: \"{n} in a row.\"\n"
 	"  progress: \"Step {n} of {total}: {name}.\"\n"
@@ -172,11 +174,11 @@ static void reports_broken_profiles(void **state)
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */
 	assert_string_equal(phrase_error(4, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 24 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 26 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(16, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 24 phrases, as in voices/en.yaml)");
-	assert_string_equal(phrase_error(18, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 24 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 26 phrases, as in voices/en.yaml)");
+	assert_string_equal(phrase_error(20, ""),
+			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 26 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(4, "  rets: Rest.\n"),
 			    "voices/xx.yaml:6:3: error: unknown key 'rets' (did you mean 'rest'?)");
 	assert_string_equal(phrase_error(4, "  rest:\n"),
@@ -264,6 +266,38 @@ static void say_truncates_safely(void **state)
 	assert_string_equal(voice_say(&v, PHRASE_NEXT, "a\xf0\x9f\x98\x80", 0, 0, buf, 5), "a");
 }
 
+/* A reload's error is said with the right file's words, and its line is the
+ * error's, even when the path holds ':' (issue 16.19, issue 14.6). */
+static void file_error_names_the_file(void **state)
+{
+	const char *config = "/tmp/a:15:b/coach.yaml", *routine = "/etc/coach/routines/r.yaml";
+	struct voice v;
+	struct diag err;
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(voice_load("voices/en.yaml", &v, &err), 0);
+	diag_set(&err, config, 39, 3, "'volume' must be a number");
+	assert_string_equal(err.text, "/tmp/a:15:b/coach.yaml:39:3: error: 'volume' must be a number");
+	assert_int_equal(err.line, 39);
+	assert_int_equal(voice_file_error(&err, config, routine), PHRASE_SETTINGS_ERROR);
+	assert_string_equal(voice_say(&v, voice_file_error(&err, config, routine), NULL,
+				      (unsigned)err.line, 0, buf, sizeof(buf)),
+			    "The settings file has an error on line 39.");
+	diag_set(&err, routine, 7, 1, "x");
+	assert_int_equal(voice_file_error(&err, config, routine), PHRASE_FILE_ERROR);
+	diag_set(&err, "/usr/share/coach/voices/en.yaml", 3, 1, "x");
+	assert_int_equal(voice_file_error(&err, config, routine), PHRASE_VOICE_ERROR);
+	assert_string_equal(voice_say(&v, PHRASE_VOICE_ERROR, NULL, 3, 0, buf, sizeof(buf)),
+			    "The voice file has an error on line 3.");
+	/* A path that is only a prefix of the config's is not the config. */
+	diag_set(&err, "/tmp/a:15:b/coach.yam", 2, 1, "x");
+	assert_int_equal(voice_file_error(&err, config, routine), PHRASE_VOICE_ERROR);
+	diag_set(&err, config, 0, 0, "unreadable");
+	assert_int_equal(err.line, 0);
+	voice_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +309,7 @@ int main(void)
 		cmocka_unit_test(say_keeps_unknown_placeholders),
 		cmocka_unit_test(say_falls_back_to_english),
 		cmocka_unit_test(say_truncates_safely),
+		cmocka_unit_test(file_error_names_the_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

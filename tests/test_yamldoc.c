@@ -36,7 +36,7 @@ static const char *load_error(const char *text, size_t len)
 
 static void load_ok(struct yamldoc *yd, const char *text)
 {
-	struct diag err = { "" };
+	struct diag err = { .text = "" };
 
 	if (yamldoc_load_buffer(yd, "t.yaml", text, strlen(text), EXPECTED, &err))
 		fail_msg("%s", err.text);

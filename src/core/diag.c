@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int diag_set(struct diag *d, const char *path, size_t line, size_t column,
 	     const char *fmt, ...)
@@ -12,6 +13,8 @@ int diag_set(struct diag *d, const char *path, size_t line, size_t column,
 
 	if (!d)
 		return -1;
+	d->line = line;
+	d->path_len = strlen(path);
 	if (line > 0)
 		w = snprintf(d->text, sizeof(d->text), "%s:%zu:%zu: error: ", path, line, column);
 	else
@@ -23,4 +26,10 @@ int diag_set(struct diag *d, const char *path, size_t line, size_t column,
 	vsnprintf(d->text + n, sizeof(d->text) - n, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+bool diag_in_file(const struct diag *d, const char *path)
+{
+	return d->path_len == strlen(path) && d->path_len < sizeof(d->text) &&
+	       strncmp(d->text, path, d->path_len) == 0;
 }

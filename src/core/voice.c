@@ -48,6 +48,8 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_STOPPED] = "stopped",
 	[PHRASE_GOOD_MORNING] = "good_morning",
 	[PHRASE_FILE_ERROR] = "file_error",
+	[PHRASE_SETTINGS_ERROR] = "settings_error",
+	[PHRASE_VOICE_ERROR] = "voice_error",
 	[PHRASE_STREAK_ONE] = "streak_one",
 	[PHRASE_STREAK] = "streak",
 	[PHRASE_PROGRESS] = "progress",
@@ -77,6 +79,8 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_STOPPED] = "Stopped.",
 	[PHRASE_GOOD_MORNING] = "Good morning. Press play when you are ready.",
 	[PHRASE_FILE_ERROR] = "The routine file has an error on line {n}.",
+	[PHRASE_SETTINGS_ERROR] = "The settings file has an error on line {n}.",
+	[PHRASE_VOICE_ERROR] = "The voice file has an error on line {n}.",
 	[PHRASE_STREAK_ONE] = "That's day one. See you tomorrow.",
 	[PHRASE_STREAK] = "{n} mornings in a row.",
 	[PHRASE_PROGRESS] = "Step {n} of {total}: {name}.",
@@ -300,4 +304,14 @@ char *voice_say(const struct voice *v, enum phrase p, const char *name,
 	if (o.cut)
 		trim_partial(&o);
 	return buf;
+}
+
+enum phrase voice_file_error(const struct diag *err, const char *config_path,
+			     const char *routine_path)
+{
+	if (diag_in_file(err, config_path))
+		return PHRASE_SETTINGS_ERROR;
+	if (diag_in_file(err, routine_path))
+		return PHRASE_FILE_ERROR;
+	return PHRASE_VOICE_ERROR;
 }

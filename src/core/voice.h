@@ -24,6 +24,8 @@ enum phrase {
 	PHRASE_STOPPED,          /* "Stopped." */
 	PHRASE_GOOD_MORNING,     /* "Good morning. Press play when you are ready." */
 	PHRASE_FILE_ERROR,       /* "The routine file has an error on line {n}." */
+	PHRASE_SETTINGS_ERROR,   /* "The settings file has an error on line {n}." (coach.yaml) */
+	PHRASE_VOICE_ERROR,      /* "The voice file has an error on line {n}." */
 	PHRASE_STREAK_ONE,       /* "That's day one. See you tomorrow." after a session */
 	PHRASE_STREAK,           /* "{n} mornings in a row." after a session */
 	PHRASE_PROGRESS,         /* "Step {n} of {total}: {name}." on demand */
@@ -37,6 +39,12 @@ enum phrase {
 
 /* Bytes in a profile's file: a few dozen phrases. */
 #define VOICE_MAX_SIZE (64 * 1024)
+
+/* The phrase that says which file ERR is in: the settings (CONFIG_PATH),
+ * the routine (ROUTINE_PATH), else a voice profile, the only other file a
+ * config check reads. */
+enum phrase voice_file_error(const struct diag *err, const char *config_path,
+			     const char *routine_path);
 
 struct voice {
 	char *name;          /* profile name, e.g. "en" */

@@ -276,16 +276,15 @@ static void on_said(void *ctx, const struct clip *clip)
 }
 
 /* Tells the user about a bad file aloud, since the appliance has no screen:
- * "The routine file has an error on line 12." */
+ * "The settings file has an error on line 12." (or the routine or voice file). */
 static void say_error(struct daemon *d, const struct diag *err)
 {
-	const char *colon = strchr(err->text, ':');
-	unsigned line = colon ? (unsigned)strtoul(colon + 1, NULL, 10) : 0;
+	enum phrase p = voice_file_error(err, d->config_path, d->routine_path);
 	char text[256];
 
-	if (!d->bundle || line == 0)
+	if (!d->bundle || err->line == 0 || err->line > 999999)
 		return;
-	voice_say(&d->bundle->voice, PHRASE_FILE_ERROR, NULL, line, 0, text, sizeof(text));
+	voice_say(&d->bundle->voice, p, NULL, (unsigned)err->line, 0, text, sizeof(text));
 	log_info("saying when idle: \"%s\"", text);
 	loader_say(d->loader, text);
 }
