@@ -48,7 +48,7 @@ TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man
 # test tools only for the goals that use them.  A Pi that only runs coach is
 # better without them: a PulseAudio there would start for a logged-in user
 # and could hold the sound card, and ALSA's pulse plugin costs coachd 14 MiB.
-USES_TOOLS := $(filter test unit e2e asan lint check-gpiod2 fuzz bench deb,$(MAKECMDGOALS))
+USES_TOOLS := $(filter test unit e2e asan lint check-gpiod2 fuzz bench deb test-system,$(MAKECMDGOALS))
 HAVE_DEPS := $(shell $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) && \
                for c in $(if $(USES_TOOLS),$(TEST_TOOLS)); do \
                  command -v $$c >/dev/null || exit 1; done && echo yes)
@@ -354,3 +354,24 @@ chroot-deps: cross-arch
 bench: all
 	BUILD=$(BUILD) tests/bench/run
 # --- end bench ---
+
+# --- system test -----------------------------------------------------------------
+# `make test-system`: the package installed in a Debian 12 virtual machine
+# (qemu-system-x86_64, software emulation) with Debian's kernel and systemd,
+# real ALSA cards (snd-aloop, HDA, USB audio) and a gpio-sim chip; the
+# scenarios and power cuts of tests/system/run.  About 12 minutes; root.
+# `make system-deps` installs what it needs: QEMU, mmdebstrap, socat (QEMU's
+# monitor), and the kernel's headers and source for the gpio-sim module
+# (SYSTEM_KVER=: the headers of that exact kernel, which the run asks for
+# when the image's kernel is newer than this machine's headers).
+SYSTEM_DEPS := qemu-system-x86 mmdebstrap socat e2fsprogs linux-source-6.1 \
+               $(if $(SYSTEM_KVER),linux-headers-$(SYSTEM_KVER),linux-headers-amd64)
+.PHONY: test-system system-deps
+system-deps:
+	@$(APT_UPDATE) && $(APT_INSTALL) $(SYSTEM_DEPS)
+
+test-system:
+	@command -v qemu-system-x86_64 mmdebstrap socat >/dev/null && ls /usr/src/linux-source-6.1.tar.xz >/dev/null 2>&1 || \
+	  $(MAKE) --no-print-directory system-deps
+	@BUILD=$(BUILD) tests/system/run
+# --- end system test ---
