@@ -85,6 +85,30 @@ static void summary(void **state)
 	assert_string_equal(status_summary(&in, buf, sizeof(buf)), "Idle");
 }
 
+/* The terminal's line: the summary, a 20-character bar of the phase, the
+ * seconds left in it and its kind. */
+static void progress_line(void **state)
+{
+	uint64_t h = phase_start(PHASE_HOLD, SIDE_LEFT, 0);
+	struct status_input in = at(SESSION_RUNNING, h + FX_MS(7500));   /* a quarter of 30 s */
+	char buf[256];
+
+	(void)state;
+	assert_string_equal(status_progress_line(&in, buf, sizeof(buf)),
+			    "Step 1/2: Hip flexor stretch, left side [#####---------------] 22 s hold");
+	in.pos = h;
+	assert_string_equal(status_progress_line(&in, buf, sizeof(buf)),
+			    "Step 1/2: Hip flexor stretch, left side [--------------------] 30 s hold");
+	in.state = SESSION_IDLE;
+	assert_string_equal(status_progress_line(&in, buf, sizeof(buf)), "Idle. Space starts, q quits.");
+	in.state = SESSION_FINISHED;
+	assert_string_equal(status_progress_line(&in, buf, sizeof(buf)),
+			    "Finished. Space starts again, q quits.");
+	/* Cut short, never overrun. */
+	in.state = SESSION_RUNNING;
+	assert_string_equal(status_progress_line(&in, buf, 12), "Step 1/2: H");
+}
+
 static void progress_speech(void **state)
 {
 	struct status_input in;
@@ -113,6 +137,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(line_fields),
 		cmocka_unit_test(summary),
+		cmocka_unit_test(progress_line),
 		cmocka_unit_test(progress_speech),
 	};
 

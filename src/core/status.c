@@ -99,6 +99,32 @@ char *status_summary(const struct status_input *in, char *buf, size_t size)
 	return buf;
 }
 
+char *status_progress_line(const struct status_input *in, char *buf, size_t size)
+{
+	const struct plan_phase *ph;
+	char bar[21];
+	unsigned filled;
+	size_t n;
+
+	if (!in_session(in)) {
+		snprintf(buf, size, "%s", in->state == SESSION_FINISHED ?
+			 "Finished. Space starts again, q quits." : "Idle. Space starts, q quits.");
+		return buf;
+	}
+	ph = &in->plan->phases[plan_phase_at(in->plan, in->pos)];
+	filled = ph->length ? (unsigned)((in->pos - ph->start) * 20 / ph->length) : 20;
+	for (unsigned i = 0; i < 20; i++)
+		bar[i] = i < filled ? '#' : '-';
+	bar[20] = '\0';
+	status_summary(in, buf, size);
+	n = strlen(buf);
+	if (n < size)
+		snprintf(buf + n, size - n, " [%s] %.0f s %s", bar,
+			 (double)(ph->start + ph->length - in->pos) / in->plan->rate,
+			 phase_kind_name(ph->kind));
+	return buf;
+}
+
 char *status_progress_speech(const struct status_input *in, const struct voice *v,
 			     char *buf, size_t size)
 {

@@ -34,4 +34,9 @@ char *status_progress_speech(const struct status_input *in, const struct voice *
 /* "Step 3/12: Hip flexor stretch, left side" or "Idle", for systemd. */
 char *status_summary(const struct status_input *in, char *buf, size_t size);
 
+/* The terminal mode's line: the summary, a bar of the phase's progress, the
+ * seconds left in it and its kind ("Step 3/12: Bridge [#####-----] 12 s
+ * hold"); outside a session what the keys do.  Returns BUF. */
+char *status_progress_line(const struct status_input *in, char *buf, size_t size);
+
 #endif

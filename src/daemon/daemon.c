@@ -1,66 +1,94 @@
 /* The live daemon.  Everything happens in one event loop on the main thread:
- * requests, signals, keys, the schedule and housekeeping.  Slow work (parsing,
- * synthesis) runs on the loader's thread; sound runs in the audio callback.
- * Neither ever blocks the loop. */
+ * requests, signals, keys, buttons, the schedule and housekeeping.  Slow work
+ * (parsing, synthesis) runs on the loader's thread; sound runs in the audio
+ * callback.  Neither ever blocks the loop.
+ *
+ * This file is the loop's handlers and the daemon's life; what a request, a
+ * key or a gesture means is decided in core/intent.c, and the parts it uses
+ * (choice.c: the routines folder, record.c: the history, buttons.c, alarm.c:
+ * the schedule's timer) take what they need as arguments and never call
+ * back: calls run one way, and only this file sees struct daemon. */
 #include "daemon.h"
-#include "daemon_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alarm.h"
 #include "bundle.h"
-#include "buttons.h"
+#include "button_watch.h"
+#include "choice.h"
 #include "config.h"
 #include "ctlsock.h"
 #include "history.h"
+#include "intent.h"
 #include "keyboard.h"
 #include "loader.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
 #include "player.h"
+#include "record.h"
 #include "refs.h"
-#include "routines.h"
-#include "schedule.h"
 #include "state.h"
 #include "status.h"
 #include "tracker.h"
+
+struct daemon {
+	const struct daemon_options *opt;
+	char config_path[PATH_MAX];
+	char routine_path[PATH_MAX];
+	char socket_path[PATH_MAX];
+	struct config config;
+	struct loop *loop;
+	struct loader *loader;
+	struct player *player;
+	struct ctlsock *sock;
+	struct alarm *alarm;          /* the schedule's timer */
+	int sigfd, keyfd;
+	struct bundle *bundle;        /* the one the player plays */
+	struct bundle *pending;       /* loaded, waiting for the session to end */
+	bool play_when_loaded;
+	bool reloading;
+	bool ready_sent;
+	int tick_id;                  /* player housekeeping, 0 when not armed */
+	const struct clip *idle_clip; /* said at the next idle moment (an error, the streak) */
+	char history_path[PATH_MAX];  /* "" when there is no state directory */
+	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
+	struct tracker tracker;       /* follows sessions for the history */
+	bool say_now;                 /* the next sentence said plays at once, not when idle */
+	char summary[256];            /* last STATUS= sent to systemd */
+	struct button_watch *buttons;
+};
+
+static void arm_tick(struct daemon *d, int ms);
+static void request_load(struct daemon *d);
+static void reload(struct daemon *d);
+static void on_gesture(void *ctx, enum gesture g);
+static void arm_schedule(struct daemon *d);
+static void control(struct daemon *d, enum session_control c);
 
 static const char *default_config_path(const struct daemon *d)
 {
 	return d->opt->config ? d->opt->config : d->opt->paths->config;
 }
 
-/* The routine file: the --routine option, else the one the user chose with
- * the buttons or `coachctl start` (remembered, as long as the config still
- * names the routine it named then), else the config's. */
+/* The routine file: the --routine option, else the chosen one (choice.c). */
 static void resolve_routine(struct daemon *d, const struct config *c)
 {
-	char chosen[STATE_MAX_VALUE + 1], under[STATE_MAX_VALUE + 1];
-
-	if (d->opt->routine) {
+	if (d->opt->routine)
 		snprintf(d->routine_path, sizeof(d->routine_path), "%s", d->opt->routine);
-		return;
-	}
-	paths_routine(d->opt->paths, c->routine, d->routine_path, sizeof(d->routine_path));
-	if (!d->state_path[0] || state_load(d->state_path, "routine", chosen, sizeof(chosen)) != 1 ||
-	    state_load(d->state_path, "config_routine", under, sizeof(under)) != 1 ||
-	    strcmp(under, c->routine) != 0)
-		return;
-	paths_routine(d->opt->paths, chosen, d->routine_path, sizeof(d->routine_path));
-	if (access(d->routine_path, R_OK) < 0) {
-		log_warn("the chosen routine %s is gone; using %s", chosen, c->routine);
-		paths_routine(d->opt->paths, c->routine, d->routine_path, sizeof(d->routine_path));
-	}
+	else
+		choice_resolve(d->opt->paths, d->state_path, c->routine, d->routine_path,
+			       sizeof(d->routine_path));
 }
 
 static struct bundle_files files(const struct daemon *d)
@@ -75,7 +103,6 @@ static struct bundle_files files(const struct daemon *d)
 	};
 }
 
-/* Reads the config and checks the routine it names; C is untouched on error. */
 /* Reads the config into C, replacing it only when the whole of it (and the
  * routine and voice it names) is good.  *BUTTONS_CHANGED, when given, says
  * whether the new buttons settings differ from C's. */
@@ -115,7 +142,7 @@ static void free_bundle(struct bundle *b)
 	}
 }
 
-void daemon_snapshot(struct daemon *d, struct player_status *ps, struct status_input *in)
+static void snapshot(struct daemon *d, struct player_status *ps, struct status_input *in)
 {
 	player_status(d->player, ps);
 	*in = (struct status_input){
@@ -124,12 +151,12 @@ void daemon_snapshot(struct daemon *d, struct player_status *ps, struct status_i
 		.state = ps->state,
 		.pos = ps->pos,
 		.audio = ps->device_ok ? "ok" : "lost",
-		.buttons = d->btn && !buttons_available(d->btn) ? "unavailable" : d->buttons,
+		.buttons = button_watch_state(d->buttons),
 		.latency_us = ps->latency_us,
 	};
 }
 
-bool daemon_is_idle(const struct player_status *ps)
+static bool is_idle(const struct player_status *ps)
 {
 	return (ps->state == SESSION_IDLE || ps->state == SESSION_FINISHED) && !ps->sounding;
 }
@@ -146,7 +173,7 @@ static void install_pending(struct daemon *d)
 		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate);
 	if (d->play_when_loaded) {
 		d->play_when_loaded = false;
-		daemon_control(d, SESSION_PLAY);
+		control(d, SESSION_PLAY);
 	}
 }
 
@@ -156,7 +183,7 @@ static void update_systemd(struct daemon *d)
 	struct status_input in;
 	char text[256];
 
-	daemon_snapshot(d, &ps, &in);
+	snapshot(d, &ps, &in);
 	status_summary(&in, text, sizeof(text));
 	if (strcmp(text, d->summary) != 0) {
 		snprintf(d->summary, sizeof(d->summary), "%s", text);
@@ -164,40 +191,274 @@ static void update_systemd(struct daemon *d)
 	}
 }
 
-void daemon_show_progress(struct daemon *d)
+static void show_progress(struct daemon *d)
 {
 	struct player_status ps;
 	struct status_input in;
-	char text[256], bar[21];
-	const struct plan_phase *ph;
-	unsigned filled;
+	char text[256];
 
 	if (!d->opt->keyboard)
 		return;
-	daemon_snapshot(d, &ps, &in);
-	if (!in.plan || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED)) {
-		keyboard_progress(ps.state == SESSION_FINISHED ? "Finished. Space starts again, q quits."
-							      : "Idle. Space starts, q quits.");
-		return;
-	}
-	ph = &in.plan->phases[plan_phase_at(in.plan, ps.pos)];
-	filled = ph->length ? (unsigned)((ps.pos - ph->start) * 20 / ph->length) : 20;
-	for (unsigned i = 0; i < 20; i++)
-		bar[i] = i < filled ? '#' : '-';
-	bar[20] = '\0';
-	status_summary(&in, text, sizeof(text));
-	snprintf(text + strlen(text), sizeof(text) - strlen(text), " [%s] %.0f s %s", bar,
-		 (double)(ph->start + ph->length - ps.pos) / in.plan->rate, phase_kind_name(ph->kind));
-	keyboard_progress(text);
+	snapshot(d, &ps, &in);
+	keyboard_progress(status_progress_line(&in, text, sizeof(text)));
 }
 
 /* The LED shows the session: off idle, on running, slow blink paused, fast
  * blink when the audio device is missing. */
-void daemon_show_led(struct daemon *d, const struct player_status *ps)
+static void show_led(struct daemon *d, const struct player_status *ps)
 {
-	buttons_set_led(d->btn, !ps->device_ok ? LED_ERROR :
+	button_watch_set_led(d->buttons, !ps->device_ok ? LED_ERROR :
 			ps->state == SESSION_RUNNING ? LED_RUNNING :
 			ps->state == SESSION_PAUSED ? LED_PAUSED : LED_IDLE);
+}
+
+/* The volume for a session starting now: quiet hours, or the usual one. */
+static void set_volume_for_now(struct daemon *d)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	player_set_volume(d->player, config_volume_at(&d->config, (unsigned)tm.tm_hour,
+						      (unsigned)tm.tm_min) / 100.0f);
+}
+
+/* Sends control C to the session (choosing the volume when it starts one). */
+static void control(struct daemon *d, enum session_control c)
+{
+	struct player_status ps;
+	int rc;
+
+	player_status(d->player, &ps);
+	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED))
+		set_volume_for_now(d);
+	rc = player_control(d->player, c);
+
+	if (rc == -ENODEV)
+		log_warn("audio: no device; the session waits for it");
+	else if (rc < 0)
+		log_warn("cannot send '%s': %s", c == SESSION_PLAY ? "play" : "control", strerror(-rc));
+	arm_tick(d, 50);
+}
+
+/* Makes routine FILE (a file in the routines folder) the one to play and
+ * remembers it; loads it, and starts it once loaded if PLAY. */
+static void choose_routine(struct daemon *d, const char *file, bool play)
+{
+	paths_routine(d->opt->paths, file, d->routine_path, sizeof(d->routine_path));
+	choice_remember(d->state_path, file, d->config.routine);
+	d->play_when_loaded = play;
+	request_load(d);
+}
+
+/* Long press of Next while idle: the next routine in the folder, said aloud. */
+static void next_routine(struct daemon *d)
+{
+	struct routines r;
+	const struct routines_entry *e = choice_next(d->opt->paths->routines, d->routine_path, &r);
+
+	if (!e)
+		return;
+	log_info("chose the routine %s (\"%s\")", e->file, e->name);
+	choose_routine(d, e->file, false);
+	loader_say(d->loader, e->name);
+}
+
+static void start_routine(struct daemon *d, const char *name, const struct player_status *ps,
+			  char *reply, size_t size)
+{
+	struct routines r;
+	const struct routines_entry *e = choice_find(d->opt->paths->routines, name, &r, reply, size);
+
+	if (!e)
+		return;
+	if (ps->state == SESSION_RUNNING || ps->state == SESSION_PAUSED) {
+		control_reply_error(reply, size, "a session is %s; stop it first",
+				    session_state_name(ps->state));
+		return;
+	}
+	if (!e->name[0]) {
+		control_reply_error(reply, size, "%s has an error (see coachd --check -r %s/%s)",
+				    e->file, d->opt->paths->routines, e->file);
+		return;
+	}
+	choose_routine(d, e->file, true);
+	control_reply(reply, size, "ok starting %s", e->name);
+}
+
+/* Follows sessions from player snapshots; records each one that ends, and
+ * says the streak after a finished one. */
+static void track(struct daemon *d, const struct player_status *ps)
+{
+	struct timespec ts;
+	struct tracker_record r;
+	char say[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (d->bundle &&
+	    tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
+			   ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r) &&
+	    d->history_path[0] &&
+	    record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
+			   say, sizeof(say)) == 0 && say[0])
+		loader_say(d->loader, say);
+}
+
+/* Says the current step's cue again, over whatever plays: the hold's timing
+ * does not change.  The clip was synthesized with the plan. */
+static void say_cue_again(struct daemon *d)
+{
+	struct player_status ps;
+	const struct plan *p;
+	const struct step *st;
+	int name;
+
+	player_status(d->player, &ps);
+	if (!d->bundle || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED))
+		return;
+	p = &d->bundle->plan;
+	st = &d->bundle->routine.steps[p->phases[plan_phase_at(p, ps.pos)].step];
+	for (size_t i = 0; st->say && i < p->ntexts; i++) {
+		if (strcmp(p->texts[i], st->say) == 0 && d->bundle->texts[i]) {
+			player_say(d->player, d->bundle->texts[i]);
+			arm_tick(d, 50);
+			return;
+		}
+	}
+	/* A step without a cue: its name.  Neither exists in the tones-only
+	 * style, where no text is made. */
+	name = p->ack.name[st - d->bundle->routine.steps];
+	if (name >= 0 && d->bundle->texts[name])
+		player_say(d->player, d->bundle->texts[name]);
+	arm_tick(d, 50);
+}
+
+/* "Step 4 of 12: Hip flexor stretch. 8 minutes to go.", said over the
+ * session at once: the hold's timing does not change. */
+static void say_where(struct daemon *d)
+{
+	struct player_status ps;
+	struct status_input in;
+	char text[512];
+
+	snapshot(d, &ps, &in);
+	if (!d->bundle || !status_progress_speech(&in, &d->bundle->voice, text, sizeof(text))[0])
+		return;
+	log_debug("saying: \"%s\"", text);
+	d->say_now = true;
+	loader_say(d->loader, text);
+}
+
+/* Carries out intent IN; a request's reply goes to REPLY (SIZE bytes). */
+static void carry_out(struct daemon *d, const struct intent *in, const struct player_status *ps,
+		      const struct status_input *si, char *reply, size_t size)
+{
+	switch (in->kind) {
+	case INTENT_NONE:
+		break;
+	case INTENT_CONTROL:
+		control(d, in->control);
+		break;
+	case INTENT_PLAY_WHEN_LOADED:
+		d->play_when_loaded = true;
+		control_reply(reply, size, "ok starting when the routine is ready");
+		break;
+	case INTENT_STATUS:
+		status_line(si, reply, size);
+		break;
+	case INTENT_RELOAD:
+		reload(d);
+		control_reply(reply, size, "ok reloading");
+		break;
+	case INTENT_LIST:
+		choice_list(d->opt->paths->routines, d->routine_path, reply, size);
+		break;
+	case INTENT_START:
+		start_routine(d, in->arg, ps, reply, size);
+		break;
+	case INTENT_HISTORY:
+		/* coachctl reads the log itself: it can be longer than a reply. */
+		if (!d->history_path[0])
+			control_reply_error(reply, size, "no history: coachd has no state directory");
+		else
+			control_reply(reply, size, "ok %s", d->history_path);
+		break;
+	case INTENT_SAY_CUE:
+		say_cue_again(d);
+		break;
+	case INTENT_NEXT_ROUTINE:
+		next_routine(d);
+		break;
+	case INTENT_SAY_WHERE:
+		say_where(d);
+		break;
+	case INTENT_QUIT:
+		loop_quit(d->loop);
+		break;
+	}
+}
+
+/* A control request (the socket's handler). */
+static void on_request(void *ctx, const struct control_request *req, char *reply, size_t size)
+{
+	struct daemon *d = ctx;
+	struct player_status ps;
+	struct status_input si;
+	struct intent in;
+
+	snapshot(d, &ps, &si);
+	in = intent_for_request(req, &(struct intent_state){ .state = ps.state,
+							       .loaded = d->bundle != NULL }, reply, size);
+	carry_out(d, &in, &ps, &si, reply, size);
+	if (in.kind == INTENT_CONTROL)
+		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
+}
+
+/* A key or a gesture: carried out like a request, with no one to reply to. */
+static void act(struct daemon *d, struct intent (*decide)(int what, const struct intent_state *s),
+		int what)
+{
+	struct player_status ps;
+	struct status_input si;
+	struct intent in;
+	char unheard[CONTROL_MAX_ERROR];
+
+	snapshot(d, &ps, &si);
+	in = decide(what, &(struct intent_state){ .state = ps.state, .loaded = d->bundle != NULL });
+	carry_out(d, &in, &ps, &si, unheard, sizeof(unheard));
+	show_progress(d);
+}
+
+static struct intent key_intent(int c, const struct intent_state *s)
+{
+	return intent_for_key((char)c, s);
+}
+
+static struct intent gesture_intent(int g, const struct intent_state *s)
+{
+	return intent_for_gesture((enum gesture)g, s);
+}
+
+/* A key in terminal mode (the loop's handler for standard input). */
+static void on_key(void *ctx, int fd, uint32_t events)
+{
+	struct daemon *d = ctx;
+	char c;
+	ssize_t n = read(fd, &c, 1);
+
+	(void)events;
+	if (n <= 0) {
+		/* End of input: stop reading keys, keep running. */
+		loop_remove(d->loop, fd);
+		return;
+	}
+	act(d, key_intent, c);
+}
+
+/* A button gesture (the buttons' callback). */
+static void on_gesture(void *ctx, enum gesture g)
+{
+	act(ctx, gesture_intent, (int)g);
 }
 
 /* Housekeeping while the player has something to watch. */
@@ -210,9 +471,9 @@ static void on_tick(void *ctx)
 	d->tick_id = 0;
 	next = player_tick(d->player);
 	player_status(d->player, &ps);
-	daemon_track(d, &ps);
-	daemon_show_led(d, &ps);
-	if (daemon_is_idle(&ps)) {
+	track(d, &ps);
+	show_led(d, &ps);
+	if (is_idle(&ps)) {
 		install_pending(d);
 		if (d->idle_clip) {
 			player_say(d->player, d->idle_clip);
@@ -221,12 +482,12 @@ static void on_tick(void *ctx)
 		}
 	}
 	update_systemd(d);
-	daemon_show_progress(d);
+	show_progress(d);
 	if (next >= 0)
-		daemon_arm_tick(d, next);
+		arm_tick(d, next);
 }
 
-void daemon_arm_tick(struct daemon *d, int ms)
+static void arm_tick(struct daemon *d, int ms)
 {
 	if (d->tick_id)
 		loop_cancel(d->loop, d->tick_id);
@@ -257,7 +518,7 @@ static void on_loaded(void *ctx, struct bundle *b, const struct diag *err)
 		notify_send("READY=1");
 	}
 	update_systemd(d);
-	daemon_show_progress(d);
+	show_progress(d);
 }
 
 static void on_said(void *ctx, const struct clip *clip)
@@ -268,11 +529,11 @@ static void on_said(void *ctx, const struct clip *clip)
 		d->say_now = false;
 		if (clip)
 			player_say(d->player, clip);
-		daemon_arm_tick(d, 50);
+		arm_tick(d, 50);
 		return;
 	}
 	d->idle_clip = clip;
-	daemon_arm_tick(d, 0);
+	arm_tick(d, 0);
 }
 
 /* Tells the user about a bad file aloud, since the appliance has no screen:
@@ -289,16 +550,14 @@ static void say_error(struct daemon *d, const struct diag *err)
 	loader_say(d->loader, text);
 }
 
-void daemon_request_load(struct daemon *d)
+static void request_load(struct daemon *d)
 {
 	struct bundle_files f = files(d);
 
 	loader_request(d->loader, &f, d->config.rate);
 }
 
-static void arm_schedule(struct daemon *d);
-
-void daemon_reload(struct daemon *d)
+static void reload(struct daemon *d)
 {
 	struct diag err;
 
@@ -320,11 +579,11 @@ void daemon_reload(struct daemon *d)
 	d->config.rate = rate;
 	player_set_output(d->player, d->config.device, d->config.latency_ms);
 	player_set_gentle(d->player, d->config.gentle_ms);
-	daemon_reload_buttons(d, buttons_changed);
+	button_watch_configure(d->buttons, &d->config.buttons, buttons_changed);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);
 	d->reloading = true;
 	arm_schedule(d);
-	daemon_request_load(d);
+	request_load(d);
 }
 
 static void on_signal(void *ctx, int fd, uint32_t events)
@@ -336,7 +595,7 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			log_info("SIGHUP: reloading");
-			daemon_reload(d);
+			reload(d);
 		} else {
 			log_info("%s: shutting down", strsignal((int)si.ssi_signo));
 			loop_quit(d->loop);
@@ -344,30 +603,9 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	}
 }
 
-/* Arms the timerfd for the next schedule entry.  CANCEL_ON_SET wakes it when
- * the clock is set, so a changed time or zone is recomputed, never missed. */
 static void arm_schedule(struct daemon *d)
 {
-	size_t which = (size_t)-1;
-	struct timespec now;
-	time_t next;
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
-
-	/* The clock the timer fires on, read precisely: time() reads a coarse
-	 * copy that can lag the timer that just fired, and would find the same
-	 * entry again (schedule_next looks after NOW). */
-	clock_gettime(CLOCK_REALTIME, &now);
-	next = schedule_next(d->config.schedule, d->config.nschedule, now.tv_sec, &which);
-	its.it_value.tv_sec = next;
-
-	if (next == (time_t)-1)
-		its.it_value.tv_sec = 0;  /* disarm */
-	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) < 0)
-		log_error("schedule: cannot arm the timer: %s", strerror(errno));
-	d->next_entry = which;
-	if (next != (time_t)-1)
-		log_debug("schedule: next %s at %s", schedule_action_name(d->config.schedule[which].action),
-			  ctime(&next));
+	alarm_arm(d->alarm, d->config.schedule, d->config.nschedule);
 }
 
 /* Makes ENTRY's routine (or the usual one) current; returns true when that
@@ -384,7 +622,7 @@ static bool schedule_routine(struct daemon *d, const struct schedule_entry *entr
 	if (strcmp(before, d->routine_path) == 0)
 		return false;
 	log_info("schedule: routine %s", d->routine_path);
-	daemon_request_load(d);
+	request_load(d);
 	return true;
 }
 
@@ -398,33 +636,26 @@ static void fire(struct daemon *d, const struct schedule_entry *e)
 		if (loading)
 			d->play_when_loaded = true;
 		else
-			daemon_control(d, SESSION_PLAY);
+			control(d, SESSION_PLAY);
 		return;
 	}
 	/* The reminder of the bundle playing now: a routine of another voice
 	 * that is still loading is reminded of in this one. */
 	log_info("schedule: reminder");
-	daemon_set_volume_for_now(d);
+	set_volume_for_now(d);
 	player_say(d->player, &d->bundle->reminder);
-	daemon_arm_tick(d, 50);
+	arm_tick(d, 50);
 }
 
-static void on_schedule(void *ctx, int fd, uint32_t events)
+/* A schedule entry is due: acted on only while the coach is idle. */
+static void on_schedule(void *ctx, const struct schedule_entry *due)
 {
 	struct daemon *d = ctx;
 	struct player_status ps;
-	uint64_t n;
 
-	(void)events;
-	if (read(fd, &n, sizeof(n)) < 0 && errno == ECANCELED) {
-		log_info("schedule: the clock changed; recomputing");
-		arm_schedule(d);
-		return;
-	}
 	player_status(d->player, &ps);
-	if (d->next_entry < d->config.nschedule && d->bundle && daemon_is_idle(&ps))
-		fire(d, &d->config.schedule[d->next_entry]);
-	arm_schedule(d);
+	if (d->bundle && is_idle(&ps))
+		fire(d, due);
 }
 
 static void on_watchdog(void *ctx)
@@ -468,7 +699,7 @@ static int setup(struct daemon *d)
 		snprintf(d->socket_path, sizeof(d->socket_path), "%s", d->opt->socket);
 	else if (ctlsock_default_path(d->socket_path, sizeof(d->socket_path)) < 0)
 		return EX_SOFTWARE;
-	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, daemon_on_request, d, &err);
+	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, on_request, d, &err);
 	if (rc < 0) {
 		log_error("%s", err.text);
 		return EX_UNAVAILABLE;
@@ -482,29 +713,30 @@ static int setup(struct daemon *d)
 	};
 	d->player = player_new(&pc, &err);
 	d->loader = loader_new(d->loop, on_loaded, on_said, d);
-	if (!d->player || !d->loader) {
+	d->buttons = button_watch_new(d->loop, on_gesture, d);
+	if (!d->player || !d->loader || !d->buttons) {
 		log_error("cannot start: %s", d->player ? strerror(errno) : err.text);
 		return EX_OSERR;
 	}
-	daemon_open_buttons(d);
+	button_watch_configure(d->buttons, &d->config.buttons, false);
 	/* A device missing from the start is looked for from the start. */
-	daemon_arm_tick(d, 0);
-	d->timerfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (d->timerfd < 0 || loop_add(d->loop, d->timerfd, EPOLLIN, on_schedule, d) < 0) {
+	arm_tick(d, 0);
+	d->alarm = alarm_new(d->loop, on_schedule, d);
+	if (!d->alarm) {
 		log_error("cannot create the schedule timer: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	arm_schedule(d);
 	if (d->opt->keyboard) {
 		d->keyfd = STDIN_FILENO;
-		if (keyboard_open(d->keyfd) < 0 || loop_add(d->loop, d->keyfd, EPOLLIN, daemon_on_key, d) < 0)
+		if (keyboard_open(d->keyfd) < 0 || loop_add(d->loop, d->keyfd, EPOLLIN, on_key, d) < 0)
 			log_warn("terminal mode: cannot read keys from standard input");
 		log_set_before_line(keyboard_newline);
 	}
 	if (notify_watchdog_ms())
 		loop_timeout(d->loop, notify_watchdog_ms() / 2, on_watchdog, d);
 	d->play_when_loaded = d->opt->play;
-	daemon_request_load(d);
+	request_load(d);
 	return 0;
 }
 
@@ -513,14 +745,13 @@ static void teardown(struct daemon *d)
 	notify_send("STOPPING=1");
 	if (d->opt->keyboard)
 		keyboard_close();
-	buttons_close(d->btn);
+	button_watch_free(d->buttons);
 	player_free(d->player);
 	loader_free(d->loader);   /* after the player: the speech cache holds the clips */
 	free_bundle(d->pending);
 	free_bundle(d->bundle);
 	ctlsock_close(d->sock);
-	if (d->timerfd > 0)
-		close(d->timerfd);
+	alarm_free(d->alarm);
 	if (d->sigfd > 0)
 		close(d->sigfd);
 	loop_free(d->loop);
@@ -529,7 +760,7 @@ static void teardown(struct daemon *d)
 
 int daemon_run(const struct daemon_options *o)
 {
-	struct daemon d = { .opt = o, .sigfd = -1, .timerfd = -1, .keyfd = -1, .buttons = "off" };
+	struct daemon d = { .opt = o, .sigfd = -1, .keyfd = -1 };
 	struct diag err;
 	int rc;
 

@@ -1,0 +1,41 @@
+#include "record.h"
+
+#include <time.h>
+
+#include "history.h"
+#include "history_report.h"
+#include "log.h"
+
+int record_session(const char *path, const char *routine, const struct voice *voice,
+		   const struct tracker_record *r, char *say, size_t size)
+{
+	struct history_entry e;
+	struct history h;
+	struct diag err;
+	unsigned current, best, n;
+	enum phrase ph;
+
+	if (size)
+		say[0] = '\0';
+	history_entry_init(&e, r->started, routine, r->finished ? HISTORY_FINISHED : HISTORY_STOPPED,
+			   r->seconds, r->steps_done, r->steps_total);
+	if (history_append(path, &e, &err) < 0) {
+		log_warn("%s", err.text);
+		return -1;
+	}
+	log_info("history: %s, %s, %u s, %u/%u steps", routine, r->finished ? "finished" : "stopped",
+		 r->seconds, r->steps_done, r->steps_total);
+	if (!r->finished)
+		return 0;
+	if (history_load(path, &h, &err) < 0) {
+		log_warn("%s", err.text);
+		return 0;
+	}
+	if (history_streak(&h, time(NULL), &current, &best) == 0 &&
+	    (ph = history_streak_phrase(current, &n)) != PHRASE_MAX) {
+		voice_say(voice, ph, NULL, n, 0, say, size);
+		log_info("streak: %u (best %u): \"%s\"", current, best, say);
+	}
+	history_free(&h);
+	return 0;
+}

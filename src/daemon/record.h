@@ -1,0 +1,19 @@
+/* A session that ended, written to the history; after a finished one, the
+ * streak it makes, as the sentence to say.  Called by the daemon with what
+ * the tracker saw; it never calls back. */
+#ifndef COACH_RECORD_H
+#define COACH_RECORD_H
+
+#include <stddef.h>
+
+#include "tracker.h"
+#include "voice.h"
+
+/* Appends R, a session of routine ROUTINE, to the history at PATH (logging
+ * what went wrong).  Fills SAY (SIZE bytes) with the streak in VOICE after a
+ * finished session, "" when there is nothing to say.  Returns 0, or -1 when
+ * the line could not be written. */
+int record_session(const char *path, const char *routine, const struct voice *voice,
+		   const struct tracker_record *r, char *say, size_t size);
+
+#endif

@@ -1,0 +1,173 @@
+/* What requests, keys and gestures ask of the daemon in each session state:
+ * the rules the daemon's handlers carry out (core/intent.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "intent.h"
+
+static const enum session_state states[] = { SESSION_IDLE, SESSION_RUNNING, SESSION_PAUSED,
+					     SESSION_FINISHED };
+
+static bool in_session(enum session_state s)
+{
+	return s == SESSION_RUNNING || s == SESSION_PAUSED;
+}
+
+static struct intent request(const char *line, enum session_state st, bool loaded, char *reply,
+			     size_t size)
+{
+	struct control_request req;
+	char why[CONTROL_MAX_ERROR];
+
+	if (control_parse(line, strlen(line), &req, why, sizeof(why)) < 0)
+		fail_msg("'%s': %s", line, why);
+	reply[0] = '\0';
+	return intent_for_request(&req, &(struct intent_state){ .state = st, .loaded = loaded },
+				  reply, size);
+}
+
+static void assert_refused(const char *line, enum session_state st, bool loaded, const char *why)
+{
+	char reply[256];
+	struct intent in = request(line, st, loaded, reply, sizeof(reply));
+
+	if (in.kind != INTENT_NONE)
+		fail_msg("'%s' while %s was not refused (intent %d)", line, session_state_name(st),
+			 in.kind);
+	assert_string_equal(reply, why);
+}
+
+static void assert_control(const char *line, enum session_state st, enum session_control c)
+{
+	char reply[256];
+	struct intent in = request(line, st, true, reply, sizeof(reply));
+
+	if (in.kind != INTENT_CONTROL)
+		fail_msg("'%s' while %s: intent %d, reply '%s'", line, session_state_name(st),
+			 in.kind, reply);
+	assert_int_equal(in.control, c);
+	assert_string_equal(reply, "");   /* acknowledged by the daemon once applied */
+}
+
+static void controls_apply_where_they_make_sense(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		assert_control("play", states[i], SESSION_PLAY);
+	assert_control("pause", SESSION_RUNNING, SESSION_PAUSE);
+	assert_control("resume", SESSION_PAUSED, SESSION_RESUME);
+	assert_control("next", SESSION_RUNNING, SESSION_NEXT);
+	assert_control("next", SESSION_PAUSED, SESSION_NEXT);
+	assert_control("stop", SESSION_PAUSED, SESSION_STOP);
+	assert_refused("pause", SESSION_IDLE, true, "error: nothing to pause (the session is idle)");
+	assert_refused("pause", SESSION_PAUSED, true, "error: nothing to pause (the session is paused)");
+	assert_refused("resume", SESSION_RUNNING, true,
+		       "error: nothing to resume (the session is running)");
+	assert_refused("next", SESSION_FINISHED, true,
+		       "error: nothing to skip (the session is finished)");
+	assert_refused("stop", SESSION_IDLE, true, "error: nothing to stop (the session is idle)");
+}
+
+static void before_the_routine_is_loaded(void **state)
+{
+	char reply[256];
+	struct intent in;
+
+	(void)state;
+	in = request("play", SESSION_IDLE, false, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_PLAY_WHEN_LOADED);
+	assert_refused("next", SESSION_IDLE, false, "error: no routine loaded yet");
+	assert_refused("pause", SESSION_IDLE, false, "error: no routine loaded yet");
+	in = request("status", SESSION_IDLE, false, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_STATUS);
+}
+
+static void the_other_requests(void **state)
+{
+	char reply[256];
+	struct intent in;
+
+	(void)state;
+	assert_int_equal(request("reload", SESSION_RUNNING, true, reply, 256).kind, INTENT_RELOAD);
+	assert_int_equal(request("list", SESSION_IDLE, true, reply, 256).kind, INTENT_LIST);
+	in = request("start desk break", SESSION_IDLE, true, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_START);
+	assert_string_equal(in.arg, "desk break");
+	in = request("history csv", SESSION_IDLE, true, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_HISTORY);
+	assert_string_equal(in.arg, "csv");
+	assert_refused("history xml", SESSION_IDLE, true,
+		       "error: unknown history format 'xml' (expected csv)");
+}
+
+static struct intent gesture(enum gesture g, enum session_state st, bool loaded)
+{
+	return intent_for_gesture(g, &(struct intent_state){ .state = st, .loaded = loaded });
+}
+
+static void gestures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		enum session_state st = states[i];
+		struct intent in = gesture(GESTURE_PLAY_SHORT, st, true);
+
+		assert_int_equal(in.kind, INTENT_CONTROL);
+		assert_int_equal(in.control, SESSION_PLAY);
+		in = gesture(GESTURE_NEXT_SHORT, st, true);
+		assert_int_equal(in.kind, in_session(st) ? INTENT_CONTROL : INTENT_NONE);
+		if (in_session(st))
+			assert_int_equal(in.control, SESSION_NEXT);
+		in = gesture(GESTURE_PLAY_LONG, st, true);
+		assert_int_equal(in.kind, in_session(st) ? INTENT_CONTROL : INTENT_NONE);
+		if (in_session(st))
+			assert_int_equal(in.control, SESSION_STOP);
+		/* A long press of Next: the cue again in a session, else the next routine. */
+		assert_int_equal(gesture(GESTURE_NEXT_LONG, st, true).kind,
+				 in_session(st) ? INTENT_SAY_CUE : INTENT_NEXT_ROUTINE);
+		assert_int_equal(gesture(GESTURE_BOTH, st, true).kind, INTENT_SAY_WHERE);
+		assert_int_equal(gesture(GESTURE_NONE, st, true).kind, INTENT_NONE);
+	}
+	assert_int_equal(gesture(GESTURE_PLAY_SHORT, SESSION_IDLE, false).kind,
+			 INTENT_PLAY_WHEN_LOADED);
+	assert_int_equal(gesture((enum gesture)99, SESSION_RUNNING, true).kind, INTENT_NONE);
+}
+
+static void keys(void **state)
+{
+	const struct intent_state running = { .state = SESSION_RUNNING, .loaded = true };
+	const struct intent_state idle = { .state = SESSION_IDLE, .loaded = true };
+
+	(void)state;
+	assert_int_equal(intent_for_key(' ', &running).control, SESSION_PLAY);
+	assert_int_equal(intent_for_key('p', &running).control, SESSION_PLAY);
+	assert_int_equal(intent_for_key('n', &running).control, SESSION_NEXT);
+	assert_int_equal(intent_for_key('s', &running).control, SESSION_STOP);
+	assert_int_equal(intent_for_key('s', &running).kind, INTENT_CONTROL);
+	assert_int_equal(intent_for_key('s', &idle).kind, INTENT_NONE);
+	assert_int_equal(intent_for_key('a', &running).kind, INTENT_SAY_CUE);
+	assert_int_equal(intent_for_key('a', &idle).kind, INTENT_NEXT_ROUTINE);
+	assert_int_equal(intent_for_key('w', &idle).kind, INTENT_SAY_WHERE);
+	assert_int_equal(intent_for_key('q', &running).kind, INTENT_QUIT);
+	assert_int_equal(intent_for_key('x', &running).kind, INTENT_NONE);
+	assert_int_equal(intent_for_key('\n', &running).kind, INTENT_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(controls_apply_where_they_make_sense),
+		cmocka_unit_test(before_the_routine_is_loaded),
+		cmocka_unit_test(the_other_requests),
+		cmocka_unit_test(gestures),
+		cmocka_unit_test(keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
