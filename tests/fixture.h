@@ -13,6 +13,8 @@
 #define FX_RATE 8000u
 #define FX_FRAMES_PER_CHAR 80u  /* 10 ms */
 #define FX_MS(ms) ((uint64_t)(ms) * FX_RATE / 1000)
+/* The built-in safety phrase every plan opens with. */
+#define FX_SAFETY "Move slowly and gently. Stop any movement that causes sharp pain."
 
 
 /* A voice with no phrases of its own: voice_say falls back to its built-in

@@ -40,15 +40,15 @@ struct lang {
 static const struct lang langs[] = {
 	{ "de", "German", {
 		"Seitenwechsel. Rechte Seite.", "Linke Seite.", "Wiederholung 1 von 2.",
-		"Pause. Als Nächstes: Hüftbeuger-Dehnung.", "Halbzeit.",
+		"Als Nächstes: Hüftbeuger-Dehnung.", "Halbzeit.",
 		"Drück auf Play, wenn du bereit bist.", "Alle Übungen geschafft. Gut gemacht.", NULL } },
 	{ "fr", "French (France)", {
 		"Changez de côté. Côté droit.", "Côté gauche.", "Répétition 1 sur 2.",
-		"Repos. À suivre : Étirement des fléchisseurs de la hanche.", "À mi-chemin.",
+		"À suivre : Étirement des fléchisseurs de la hanche.", "À mi-chemin.",
 		"Appuyez sur Play quand vous voulez.", "Séance terminée. Bravo.", NULL } },
 	{ "es", "Spanish (Spain)", {
 		"Cambia de lado. Lado derecho.", "Lado izquierdo.", "Repetición 1 de 2.",
-		"Descansa. A continuación: Estiramiento de flexores de cadera.", "Vas por la mitad.",
+		"A continuación: Estiramiento de flexores de cadera.", "Vas por la mitad.",
 		"Pulsa Play cuando quieras.", "Rutina completada. Muy bien.", NULL } },
 };
 

@@ -86,9 +86,13 @@ static void single_hold_is_frame_exact(void **state)
 	cue++;
 	assert_int_equal(p.cues[cue].sound, SOUND_END);
 	assert_int_equal(p.cues[cue].at, p.phases[h].start + FX_MS(30000));
-	/* Name then cue, then the finish with its chime last. */
-	assert_int_equal(fx_find_said(&p, "Cat camel."), 0);
-	assert_int_equal(fx_find_said(&p, "Slowly arch and round your back."), 1);
+	/* The opening chime, the safety sentence, the name, the cue; the finish
+	 * with its chime last. */
+	assert_int_equal(p.cues[0].sound, SOUND_REMINDER);
+	assert_int_equal(p.cues[0].at, 0);
+	assert_int_equal(fx_find_said(&p, FX_SAFETY), 1);
+	assert_int_equal(fx_find_said(&p, "Cat camel."), 2);
+	assert_int_equal(fx_find_said(&p, "Slowly arch and round your back."), 3);
 	assert_int_equal(p.cues[p.ncues - 1].sound, SOUND_FINISH);
 	assert_int_equal(p.cues[p.ncues - 1].at + p.cues[p.ncues - 1].length, p.total);
 	plan_free(&p);
@@ -212,15 +216,175 @@ static void rest_makes_room_for_long_speech(void **state)
 	int rest, c;
 
 	(void)state;
-	s[0].rest_ms = 500;  /* shorter than "Rest. Next up: ..." */
+	s[0].rest_ms = 500;  /* shorter than "Next up: ..." */
 	build(&p, s, 2, 0);
 	assert_tiled(&p);
 	assert_no_speech_overlap(&p);
-	rest = fx_find_phase(&p, PHASE_REST, 0);
-	c = fx_find_said(&p, "Rest. Next up: A second step with a rather long name to announce.");
+	/* The rest after a step is the next step's announcement. */
+	rest = fx_find_phase(&p, PHASE_ANNOUNCE, 1);
+	assert_int_equal(p.phases[rest].step, 1);
+	c = fx_find_said(&p, "Next up: A second step with a rather long name to announce.");
 	assert_true(c >= 0);
 	assert_int_equal(p.phases[rest].start + p.phases[rest].length,
 			 p.cues[c].at + p.cues[c].length + FX_MS(PLAN_GAP_AFTER_SPEECH_MS));
+	plan_free(&p);
+}
+
+/* A physiotherapist's order: the hold ends, and while the person moves they
+ * hear what comes next and how to get into it, once; the next hold starts
+ * only `prepare` after the last instruction, and no sooner than `rest` after
+ * the last hold. */
+static void rest_carries_the_next_instructions(void **state)
+{
+	struct step s[] = {
+		fx_step("Foam roll", "Roll slowly.", 30000),
+		fx_sided(fx_step("Hip flexor stretch", "Kneel on one knee, the other foot forward.", 30000)),
+		fx_step("Plank", "On your forearms, hips lifted off the floor.", 10000),
+	};
+	struct plan p;
+
+	(void)state;
+	s[0].rest_ms = 10000;
+	s[1].rest_ms = 2000;
+	build(&p, s, 3, 3);
+	assert_tiled(&p);
+	assert_no_speech_overlap(&p);
+	for (unsigned i = 1; i < 3; i++) {
+		int prev_hold = -1, hold, say, ann = -1;
+		uint64_t prev_end, say_end;
+
+		for (size_t k = 0; k < p.nphases; k++) {
+			if (p.phases[k].kind == PHASE_HOLD && p.phases[k].step == i - 1)
+				prev_hold = (int)k;
+			if (p.phases[k].kind == PHASE_ANNOUNCE && p.phases[k].step == i)
+				ann = (int)k;
+		}
+		hold = fx_find_phase(&p, PHASE_HOLD, (size_t)ann);
+		say = fx_find_said(&p, s[i].say);
+		prev_end = p.phases[prev_hold].start + p.phases[prev_hold].length;
+		say_end = p.cues[say].at + p.cues[say].length;
+		/* The announcement starts right after the end tone... */
+		assert_int_equal(p.phases[ann].start, prev_end);
+		/* ...and the instructions are said during the rest, not after it. */
+		assert_true(p.cues[say].at < prev_end + FX_MS(s[i - 1].rest_ms));
+		/* The hold waits for the rest, and for `prepare` after the last word
+		 * before it (the side's, for a step with sides). */
+		assert_true(p.phases[hold].start >= prev_end + FX_MS(s[i - 1].rest_ms));
+		assert_true(p.phases[hold].start >= say_end + FX_MS(s[i].prepare_ms));
+		for (size_t c = (size_t)say + 1; p.cues[c].at < p.phases[hold].start; c++)
+			assert_true(p.phases[hold].start >=
+				    p.cues[c].at + p.cues[c].length + FX_MS(s[i].prepare_ms));
+	}
+	plan_free(&p);
+}
+
+/* Each step's name is said once per session (in "Next up: NAME."), never
+ * again before its sides or after them. */
+static void each_name_is_said_once(void **state)
+{
+	struct step s[] = {
+		fx_step("Foam roll", "Roll slowly.", 30000),
+		fx_sided(fx_step("Hip flexor stretch", "Kneel on one knee.", 30000)),
+		fx_reps(fx_step("Plank", "On your forearms.", 10000), 3, 5000),
+	};
+	struct plan p;
+
+	(void)state;
+	build(&p, s, 3, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned n = 0;
+
+		for (size_t c = 0; c < p.ncues; c++)
+			n += p.cues[c].text >= 0 && strstr(p.texts[p.cues[c].text], s[i].name) != NULL;
+		if (n != 1)
+			fail_msg("'%s' is said %u times", s[i].name, n);
+	}
+	plan_free(&p);
+}
+
+/* The safety sentence opens every session, after the opening chime; a
+ * routine's own replaces the voice's; the gentle start ends by it. */
+static void safety_opens_the_session(void **state)
+{
+	struct step s[] = { fx_step("Cat camel", "Slowly.", 20000) };
+	struct routine r = { .name = (char *)"test", .countdown = 3, .nsteps = 1, .steps = s };
+	struct voice v;
+	struct plan_sources src = fx_sources();
+	struct plan p;
+	int c;
+
+	(void)state;
+	fx_voice(&v);
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	c = fx_find_said(&p, FX_SAFETY);
+	assert_int_equal(p.cues[c].at, src.sound_frames[SOUND_REMINDER] + FX_MS(PLAN_GAP_AFTER_TONE_MS));
+	assert_int_equal(plan_first_speech(&p), p.cues[c].at);
+	plan_free(&p);
+	r.safety = (char *)"Go easy on your back today.";
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	assert_true(fx_find_said(&p, "Go easy on your back today.") >= 0);
+	assert_int_equal(fx_find_said(&p, FX_SAFETY), -1);
+	assert_int_equal(fx_text(&p, FX_SAFETY), -1);
+	plan_free(&p);
+	/* Tones only: the chime, no words. */
+	src.style = PLAN_TONES_ONLY;
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	assert_int_equal(p.cues[0].sound, SOUND_REMINDER);
+	assert_int_equal(plan_first_speech(&p), p.total);
+	plan_free(&p);
+}
+
+/* A step's words for its sides are said at the side's start and after
+ * "Switch sides."; a step without them says "Left side.". */
+static void sides_name_the_limb(void **state)
+{
+	struct step s[] = { fx_sided(fx_step("Hip flexor stretch", "Kneel.", 30000)),
+			    fx_sided(fx_step("Twist", "Knees to one side.", 20000)) };
+	struct plan p;
+	int left, right;
+
+	(void)state;
+	s[0].side_say[0] = (char *)"Left knee down, right foot forward.";
+	s[0].side_say[1] = (char *)"Right knee down, left foot forward.";
+	build(&p, s, 2, 3);
+	left = fx_find_said(&p, "Left knee down, right foot forward.");
+	right = fx_find_said(&p, "Switch sides. Right knee down, left foot forward.");
+	assert_true(left >= 0 && right > left);
+	assert_int_equal(p.cues[left].at, p.phases[fx_find_phase(&p, PHASE_SIDE, 0)].start);
+	assert_true(fx_find_said(&p, "Left side.") > right);
+	assert_true(fx_find_said(&p, "Switch sides. Right side.") > right);
+	plan_free(&p);
+}
+
+/* A step's longer description is said after its cue only when the caller
+ * asks (a first session); it is always ready to be said on request. */
+static void explanation_when_asked(void **state)
+{
+	struct step s[] = { fx_step("Cat camel", "Hands and knees.", 30000) };
+	struct routine r = { .name = (char *)"test", .countdown = 3, .nsteps = 1, .steps = s };
+	struct voice v;
+	struct plan_sources src = fx_sources();
+	struct plan p;
+	int say, more;
+
+	(void)state;
+	fx_voice(&v);
+	s[0].explain = (char *)"Move from the lower back and pelvis, not the middle of the back.";
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	assert_int_equal(fx_find_said(&p, s[0].explain), -1);
+	assert_int_equal(p.ack.explain[0], fx_text(&p, s[0].explain));
+	plan_free(&p);
+	src.explain = true;
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	say = fx_find_said(&p, "Hands and knees.");
+	more = fx_find_said(&p, s[0].explain);
+	assert_int_equal(more, say + 1);
+	assert_no_speech_overlap(&p);
+	plan_free(&p);
+	/* Without one, the cue is what is said again. */
+	s[0].explain = NULL;
+	assert_int_equal(plan_build(&p, &r, &v, FX_RATE, &src), 0);
+	assert_int_equal(p.ack.explain[0], fx_text(&p, "Hands and knees."));
 	plan_free(&p);
 }
 
@@ -339,7 +503,7 @@ static void wait_step_and_texts_interned_once(void **state)
 	assert_int_equal(w, 1);
 	assert_true(fx_find_said(&p, "Press play when you are ready.") >= 0);
 	for (size_t i = 0; i < p.ntexts; i++)
-		n += strcmp(p.texts[i], "Rest. Next up: Hips.") == 0;
+		n += strcmp(p.texts[i], "Next up: Hips.") == 0;
 	assert_int_equal(n, 1);
 	/* Acknowledgements are ready before they are needed. */
 	assert_true(fx_text(&p, "Paused.") >= 0);
@@ -407,6 +571,11 @@ int main(void)
 		cmocka_unit_test(timed_reps_rest_and_count),
 		cmocka_unit_test(paced_reps_are_counted),
 		cmocka_unit_test(rest_makes_room_for_long_speech),
+		cmocka_unit_test(rest_carries_the_next_instructions),
+		cmocka_unit_test(each_name_is_said_once),
+		cmocka_unit_test(safety_opens_the_session),
+		cmocka_unit_test(sides_name_the_limb),
+		cmocka_unit_test(explanation_when_asked),
 		cmocka_unit_test(halfway_fits_or_is_left_out),
 		cmocka_unit_test(form_cues_inside_the_hold),
 		cmocka_unit_test(tones_only_says_nothing),

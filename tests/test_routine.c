@@ -55,6 +55,68 @@ static void reads_form_cues(void **state)
 	routine_free(&r);
 }
 
+/* What a physiotherapist's script needs: a safety sentence, what each side
+ * means, a longer description, and easier and harder variants of which the
+ * routine (or the step) chooses one. */
+static void reads_sides_variants_and_safety(void **state)
+{
+	static const char text[] =
+		"name: R\nsafety: Go gently.\nlevel: harder\nsteps:\n"
+		"  - name: Hip flexor stretch\n    say: Kneel.\n    time: 30s\n    sides: both\n"
+		"    left: Left knee down, right foot forward.\n"
+		"    right: Right knee down, left foot forward.\n"
+		"    explain: Keep your body upright.\n"
+		"  - name: Knee to chest\n    say: One knee.\n    time: 20s\n    cues: {10s: Breathe.}\n"
+		"    harder: {name: Both knees to chest, say: Both knees., time: 25s}\n"
+		"    easier: {name: Half way, reps: 2}\n"
+		"  - name: Pelvic tilts\n    reps: 10\n"
+		"    harder: {name: Pelvic tilts with a small arch, say: Arch a little.}\n"
+		"    level: standard\n"
+		"  - name: Plank\n    time: 10s\n";
+	struct routine r;
+	struct step *st;
+
+	(void)state;
+	parse_ok(text, &r);
+	assert_string_equal(r.safety, "Go gently.");
+	st = &r.steps[0];
+	assert_string_equal(st->side_say[0], "Left knee down, right foot forward.");
+	assert_string_equal(st->side_say[1], "Right knee down, left foot forward.");
+	assert_string_equal(st->explain, "Keep your body upright.");
+	assert_int_equal(st->level, LEVEL_STANDARD);   /* it has no harder one */
+	/* The routine's level: the harder variant plays, with its own time. */
+	st = &r.steps[1];
+	assert_int_equal(st->level, LEVEL_HARDER);
+	assert_string_equal(st->name, "Both knees to chest");
+	assert_string_equal(st->say, "Both knees.");
+	assert_int_equal(st->time_ms, 25000);
+	assert_string_equal(st->variant[LEVEL_STANDARD].name, "Knee to chest");
+	assert_string_equal(st->variant[LEVEL_EASIER].name, "Half way");
+	/* Back to another level: its name, the standard's cue, its reps. */
+	assert_int_equal(step_set_level(st, LEVEL_EASIER), LEVEL_EASIER);
+	assert_string_equal(st->name, "Half way");
+	assert_string_equal(st->say, "One knee.");
+	assert_int_equal(st->time_ms, 20000);
+	assert_int_equal(st->reps, 2);
+	assert_int_equal(st->rep_rest_ms, 5000);
+	assert_int_equal(step_set_level(st, LEVEL_STANDARD), LEVEL_STANDARD);
+	assert_string_equal(st->name, "Knee to chest");
+	assert_int_equal(st->reps, 1);
+	/* The step's own level wins over the routine's. */
+	st = &r.steps[2];
+	assert_int_equal(st->level, LEVEL_STANDARD);
+	assert_string_equal(st->name, "Pelvic tilts");
+	assert_null(st->say);
+	assert_int_equal(step_set_level(st, LEVEL_HARDER), LEVEL_HARDER);
+	assert_string_equal(st->say, "Arch a little.");
+	assert_int_equal(st->reps, 10);
+	assert_int_equal(st->pace_ms, ROUTINE_PACE_MS);
+	/* A level the step lacks plays the step as written. */
+	assert_int_equal(step_set_level(&r.steps[3], LEVEL_EASIER), LEVEL_STANDARD);
+	assert_string_equal(r.steps[3].name, "Plank");
+	routine_free(&r);
+}
+
 static void parses_every_field(void **state)
 {
 	struct routine r;
@@ -254,7 +316,7 @@ static void reports_each_mistake_exactly(void **state)
 		{ STEP, "r.yaml:3:5: error: step 'Plank' has neither time nor reps (expected time: 30s or reps: 8)" },
 		{ STEP "    tme: 30s\n", "r.yaml:4:5: error: unknown key 'tme' (did you mean 'time'?)" },
 		{ STEP "    colour: red\n",
-		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch, cues)" },
+		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch, cues, explain, left, right, easier, harder, level)" },
 		{ "name: R\nstep:\n  - {name: a, time: 1s}\n", "r.yaml:2:1: error: unknown key 'step' (did you mean 'steps'?)" },
 		{ STEP "    time: 30 seconds\n",
 		  "r.yaml:4:11: error: invalid duration '30 seconds' for 'time' (expected a duration such as 30s, 1m30s or 500ms)" },
@@ -618,6 +680,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_every_field),
 		cmocka_unit_test(reads_form_cues),
+		cmocka_unit_test(reads_sides_variants_and_safety),
 		cmocka_unit_test(applies_defaults),
 		cmocka_unit_test(rest_means_between_reps_only_for_timed_reps),
 		cmocka_unit_test(reads_every_way_of_giving_sides),

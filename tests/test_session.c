@@ -235,7 +235,7 @@ static void next_skips_side_then_step(void **state)
 	int h1 = fx_find_phase(&plan, PHASE_HOLD, (size_t)fx_find_phase(&plan, PHASE_SIDE, 0));
 	int right = fx_find_phase(&plan, PHASE_SIDE, (size_t)fx_find_phase(&plan, PHASE_SIDE, 0) + 1);
 	int brace = fx_find_said(&plan, "Brace.");
-	int ab_name = fx_find_said(&plan, "Ab hold.");
+	int ab_name = fx_find_said(&plan, "Next up: Ab hold.");
 
 	(void)state;
 	h = (struct heard){ 0 };

@@ -40,7 +40,8 @@ static const char phrases[] =
 	"  minute_left: One minute.\n"
 	"  seconds_left: \"{n} seconds.\"\n"
 	"  begin: Begin.\n"
-	"  relax: Relax.\n";
+	"  relax: Relax.\n"
+	"  safety: Go gently.\n";
 
 static const char *parse_error(const char *path, const char *text)
 {
@@ -74,7 +75,7 @@ static void loads_the_shipped_english_profile(void **state)
 	for (i = 0; i < PHRASE_MAX; i++)
 		assert_non_null(v.phrase[i]);
 	assert_string_equal(v.phrase[PHRASE_NEXT_UP], "Next up: {name}.");
-	assert_string_equal(v.phrase[PHRASE_REP], "Rep {n} of {total}.");
+	assert_string_equal(v.phrase[PHRASE_REP], "Hold {n} of {total}.");
 	assert_string_equal(v.phrase[PHRASE_COUNT_REP], "{n}.");
 	voice_free(&v);
 	voice_free(&v);
@@ -174,11 +175,11 @@ static void reports_broken_profiles(void **state)
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */
 	assert_string_equal(phrase_error(4, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 26 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 27 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(16, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 26 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 27 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(20, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 26 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 27 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(4, "  rets: Rest.\n"),
 			    "voices/xx.yaml:6:3: error: unknown key 'rets' (did you mean 'rest'?)");
 	assert_string_equal(phrase_error(4, "  rest:\n"),
@@ -199,7 +200,7 @@ static void say_substitutes_placeholders(void **state)
 	assert_int_equal(voice_load("voices/en.yaml", &v, &err), 0);
 	assert_string_equal(voice_say(&v, PHRASE_NEXT_UP, "Cat and camel", 0, 0, buf, sizeof(buf)),
 			    "Next up: Cat and camel.");
-	assert_string_equal(voice_say(&v, PHRASE_REP, NULL, 3, 8, buf, sizeof(buf)), "Rep 3 of 8.");
+	assert_string_equal(voice_say(&v, PHRASE_REP, NULL, 3, 8, buf, sizeof(buf)), "Hold 3 of 8.");
 	assert_string_equal(voice_say(&v, PHRASE_COUNT_REP, NULL, 7, 10, buf, sizeof(buf)), "7.");
 	assert_string_equal(voice_say(&v, PHRASE_FILE_ERROR, NULL, 12, 0, buf, sizeof(buf)),
 			    "The routine file has an error on line 12.");

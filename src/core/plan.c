@@ -90,15 +90,22 @@ static int intern_phrase(struct builder *b, enum phrase ph, const char *name,
 	return intern(b, voice_say(b->v, ph, name, n, total, text, sizeof(text)));
 }
 
-/* Interns two phrases spoken as one sentence ("Switch sides. Right side."). */
-static int intern_pair(struct builder *b, enum phrase first, enum phrase second,
-		       const char *name)
+/* What side K of step S is called: the step's own words for it ("Left knee
+ * down, right foot forward."), else the voice's "Left side."; after the first
+ * side, "Switch sides." comes first, in one sentence. */
+static int intern_side(struct builder *b, const struct step *s, unsigned k)
 {
-	char a[256], c[2 * ROUTINE_MAX_TEXT + 64], text[sizeof(a) + sizeof(c) + 1];
+	enum side side = s->sides[k];
+	const char *words = s->side_say[side == SIDE_LEFT ? 0 : 1];
+	char a[1024], c[ROUTINE_MAX_TEXT + 64], text[sizeof(a) + sizeof(c) + 1];
 
-	voice_say(b->v, first, NULL, 0, 0, a, sizeof(a));
-	voice_say(b->v, second, name, 0, 0, c, sizeof(c));
-	snprintf(text, sizeof(text), "%s %s", a, c);
+	if (!words)
+		words = voice_say(b->v, side == SIDE_LEFT ? PHRASE_LEFT_SIDE : PHRASE_RIGHT_SIDE,
+				  NULL, 0, 0, c, sizeof(c));
+	if (k == 0)
+		return intern(b, words);
+	voice_say(b->v, PHRASE_SWITCH_SIDES, NULL, 0, 0, a, sizeof(a));
+	snprintf(text, sizeof(text), "%s %s", a, words);
 	return intern(b, text);
 }
 
@@ -384,34 +391,51 @@ static void lay_side(struct builder *b, unsigned step, enum side side)
 	}
 }
 
+/* The session opens with the chime, rising under the gentle start, and the
+ * safety sentence at full level.  Returns where the next sound may start. */
+static uint64_t open_session(struct builder *b, unsigned ph, uint64_t at)
+{
+	uint32_t chime = b->snd[SOUND_REMINDER];
+	int safety;
+
+	if (chime) {
+		mark(b, ph, at, SOUND_REMINDER, 0);
+		at += chime + ms_frames(b, PLAN_GAP_AFTER_TONE_MS);
+	}
+	safety = b->r->safety ? intern(b, b->r->safety)
+			      : intern_phrase(b, PHRASE_SAFETY, NULL, 0, 0);
+	return say(b, ph, at, safety);
+}
+
+/* A step: its announcement, which is also the rest after the step before (the
+ * person moves while hearing what comes next and how to get into it), then
+ * its sides and holds.  The name is said once, here. */
 static void lay_step(struct builder *b, unsigned i)
 {
 	const struct step *s = &b->r->steps[i];
 	unsigned ph = add_phase(b, PHASE_ANNOUNCE, i, SIDE_NONE, 0);
-	uint64_t at = say(b, ph, b->t + b->lead, b->p->ack.name[i]);
+	uint64_t start = b->t, at = b->t + b->lead;
+	uint64_t rest = i > 0 ? ms_frames(b, b->r->steps[i - 1].rest_ms) : 0;
 
+	if (i == 0)
+		at = open_session(b, ph, at);
+	at = say(b, ph, at, b->p->ack.name[i]);
 	if (s->say)
 		at = say(b, ph, at, intern(b, s->say));
+	if (s->explain && b->src->explain)
+		at = say(b, ph, at, intern(b, s->explain));
 	b->lead = 0;
-	end_phase(b, ph, at);
+	end_phase(b, ph, max_u64(at, start + rest));
 	if (s->wait)
 		speech_phase(b, add_phase(b, PHASE_WAIT, i, SIDE_NONE, 0),
 			     b->p->ack.wait, -1, 0);
 	if (s->nsides == 0)
 		lay_side(b, i, SIDE_NONE);
 	for (unsigned k = 0; k < s->nsides; k++) {
-		enum phrase side = s->sides[k] == SIDE_LEFT ? PHRASE_LEFT_SIDE : PHRASE_RIGHT_SIDE;
-		int text = k == 0 ? intern_phrase(b, side, NULL, 0, 0)
-				  : intern_pair(b, PHRASE_SWITCH_SIDES, side, NULL);
-
-		speech_phase(b, add_phase(b, PHASE_SIDE, i, s->sides[k], 0), text, -1,
-			     k == 0 ? 0 : ms_frames(b, s->switch_ms));
+		speech_phase(b, add_phase(b, PHASE_SIDE, i, s->sides[k], 0), intern_side(b, s, k),
+			     -1, k == 0 ? 0 : ms_frames(b, s->switch_ms));
 		lay_side(b, i, s->sides[k]);
 	}
-	if (i + 1 < b->r->nsteps)
-		speech_phase(b, add_phase(b, PHASE_REST, i, SIDE_NONE, 0),
-			     intern_pair(b, PHRASE_REST, PHRASE_NEXT_UP, b->r->steps[i + 1].name),
-			     -1, ms_frames(b, s->rest_ms));
 }
 
 static void lay_finish(struct builder *b)
@@ -444,7 +468,8 @@ static void intern_acks(struct builder *b)
 
 	a->next = calloc(n, sizeof(*a->next));
 	a->name = calloc(n, sizeof(*a->name));
-	if (!a->next || !a->name) {
+	a->explain = calloc(n, sizeof(*a->explain));
+	if (!a->next || !a->name || !a->explain) {
 		b->error = -ENOMEM;
 		return;
 	}
@@ -453,8 +478,13 @@ static void intern_acks(struct builder *b)
 	a->stopped = intern_phrase(b, PHRASE_STOPPED, NULL, 0, 0);
 	a->wait = intern_phrase(b, PHRASE_WAIT, NULL, 0, 0);
 	for (size_t i = 0; i < b->r->nsteps; i++) {
-		a->next[i] = intern_phrase(b, PHRASE_NEXT, b->r->steps[i].name, 0, 0);
-		a->name[i] = intern_name(b, b->r->steps[i].name);
+		const struct step *s = &b->r->steps[i];
+
+		a->next[i] = intern_phrase(b, PHRASE_NEXT, s->name, 0, 0);
+		a->name[i] = i == 0 ? intern_name(b, s->name)
+				    : intern_phrase(b, PHRASE_NEXT_UP, s->name, 0, 0);
+		a->explain[i] = s->explain ? intern(b, s->explain)
+				: s->say ? intern(b, s->say) : a->name[i];
 	}
 }
 
@@ -489,6 +519,7 @@ void plan_free(struct plan *p)
 	free(p->cues);
 	free(p->ack.next);
 	free(p->ack.name);
+	free(p->ack.explain);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -508,6 +539,14 @@ size_t plan_phase_at(const struct plan *p, uint64_t frame)
 			hi = mid;
 	}
 	return lo;
+}
+
+uint64_t plan_first_speech(const struct plan *p)
+{
+	for (size_t i = 0; i < p->ncues; i++)
+		if (p->cues[i].text >= 0)
+			return p->cues[i].at;
+	return p->total;
 }
 
 size_t plan_cue_from(const struct plan *p, uint64_t frame)
@@ -533,15 +572,18 @@ uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase)
 	for (size_t j = i + 1; j < p->nphases; j++) {
 		const struct plan_phase *ph = &p->phases[j];
 
-		/* The next side of this step, unless we are already resting after it. */
-		if (ph->kind == PHASE_SIDE && ph->step == cur->step && cur->kind != PHASE_REST &&
-		    ph->side != cur->side) {
+		/* The next side of this step. */
+		if (ph->kind == PHASE_SIDE && ph->step == cur->step && ph->side != cur->side) {
 			*phase = j;
 			return ph->start;
 		}
 		if (ph->kind == PHASE_ANNOUNCE || ph->kind == PHASE_FINISH) {
-			/* "Next: NAME." has said the name: go on with the cue after it. */
+			/* "Next: NAME." has said the name: go on with the cue after it.
+			 * (The last hold's end tone may share the phase's first frame.) */
 			size_t c = plan_cue_from(p, ph->start);
+
+			while (c < p->ncues && p->cues[c].at == ph->start && p->cues[c].phase != j)
+				c++;
 
 			*phase = j;
 			if (ph->kind == PHASE_ANNOUNCE && c < p->ncues && p->cues[c].phase == j &&

@@ -7,6 +7,7 @@
 #ifndef COACH_PLAN_H
 #define COACH_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,13 +16,13 @@
 #include "voice.h"
 
 enum phase_kind {
-	PHASE_ANNOUNCE,  /* the step's name, then its cue */
+	PHASE_ANNOUNCE,  /* from the last hold's end: the step's name and how to get
+			  * into position, while the person moves (the rest) */
 	PHASE_WAIT,      /* "Press play when you are ready"; live, the session pauses at its end */
 	PHASE_SIDE,      /* "Left side." / "Switch sides. Right side." and time to change */
 	PHASE_PREPARE,   /* get-ready time before the first hold of a side */
 	PHASE_HOLD,      /* from the start tone to the end tone */
 	PHASE_REP_REST,  /* between timed reps */
-	PHASE_REST,      /* between steps, with "Next up" */
 	PHASE_FINISH,    /* "Routine complete" and the finish chime */
 };
 
@@ -48,7 +49,10 @@ struct plan_cue {
 struct plan_acks {
 	int paused, resuming, stopped, wait;
 	int *next;          /* per step: "Next: NAME." */
-	int *name;          /* per step: the step's name alone (skipped after "Next") */
+	int *name;          /* per step: how its announcement names it, "Next up: NAME."
+			     * (the first: "NAME."); skipped after "Next" */
+	int *explain;       /* per step: its longer description, else its cue, else
+			     * its name: said again on request */
 };
 
 struct plan {
@@ -79,6 +83,7 @@ struct plan_sources {
 	void *ctx;
 	uint32_t sound_frames[SOUND_MAX];
 	enum plan_style style;
+	bool explain;       /* say each step's `explain` after its cue (a first session) */
 };
 
 /* Gaps the layout keeps so that nothing is crowded (milliseconds). */
@@ -94,6 +99,9 @@ void plan_free(struct plan *p);
 
 /* Index of the phase that contains FRAME (the last phase for FRAME >= total). */
 size_t plan_phase_at(const struct plan *p, uint64_t frame);
+
+/* The frame where the first speech starts (total when nothing is said). */
+uint64_t plan_first_speech(const struct plan *p);
 
 /* Index of the first cue at or after FRAME (ncues when none). */
 size_t plan_cue_from(const struct plan *p, uint64_t frame);

@@ -8,7 +8,7 @@ const char *phase_kind_name(enum phase_kind k)
 	static const char *const names[] = {
 		[PHASE_ANNOUNCE] = "announce", [PHASE_WAIT] = "wait", [PHASE_SIDE] = "side",
 		[PHASE_PREPARE] = "prepare", [PHASE_HOLD] = "hold", [PHASE_REP_REST] = "rep-rest",
-		[PHASE_REST] = "rest", [PHASE_FINISH] = "finish",
+		[PHASE_FINISH] = "finish",
 	};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";

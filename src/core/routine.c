@@ -11,11 +11,24 @@
  *   prepare    get-ready time before a step's first hold on each side, default 3s.
  *   switch     time to change sides, default 5s.
  *   halfway    say "Halfway" in the middle of each hold, default false.
+ *   safety     the sentence said at the start of every session, instead of
+ *              the voice profile's `safety` phrase.
+ *   level      standard | easier | harder: which version of each step plays
+ *              (a step without that variant plays as written), default standard.
  *   steps      required list of 1 .. ROUTINE_MAX_STEPS steps.
  *
  * Step
  *   name       required.
- *   say        optional cue spoken after the name.
+ *   say        optional cue spoken after the name: how to get into position.
+ *   explain    optional longer description, said when the person asks for
+ *              it (and, where the caller wants, the first time).
+ *   left, right  what each side means ("Left knee down, right foot
+ *              forward."), said instead of "Left side." at the side's start
+ *              and after "Switch sides."; only for a side the step has.
+ *   easier, harder  a variant of the step: a mapping with name (required),
+ *              say, time and reps; what it leaves out is the step's own.
+ *              `time` only on a timed step; every cue must fit in its time.
+ *   level      which version of this step plays; it must exist.
  *   time       one hold (per rep, per side), 1s .. 30m.
  *   reps       1 .. 100, default 1.  A step needs time, reps or both:
  *                time only          one hold per side;
@@ -67,18 +80,27 @@
 #define EXPECT_SIDES   "both, left, right or a list such as [left, right]"
 
 static const char *const routine_keys[] = {
-	"name", "voice", "rest", "countdown", "prepare", "switch", "halfway", "steps", NULL
+	"name", "voice", "rest", "countdown", "prepare", "switch", "halfway", "safety",
+	"level", "steps", NULL
 };
 
 static const char *const step_keys[] = {
 	"name", "say", "time", "reps", "pace", "rest", "after", "sides", "wait",
-	"halfway", "prepare", "switch", "cues", NULL
+	"halfway", "prepare", "switch", "cues", "explain", "left", "right", "easier",
+	"harder", "level", NULL
+};
+
+static const char *const variant_keys[] = { "name", "say", "time", "reps", NULL };
+
+static const char *const level_names[LEVEL_MAX] = {
+	[LEVEL_STANDARD] = "standard", [LEVEL_EASIER] = "easier", [LEVEL_HARDER] = "harder",
 };
 
 /* Routine-level values that steps inherit. */
 struct defaults {
 	uint32_t rest_ms, prepare_ms, switch_ms;
 	bool halfway;
+	enum level level;
 };
 
 const char *side_name(enum side s)
@@ -93,7 +115,157 @@ const char *side_name(enum side s)
 	}
 }
 
-/* "left" or "right" (any case) from a scalar, else SIDE_NONE. */
+const char *level_name(enum level l)
+{
+	return (unsigned)l < LEVEL_MAX ? level_names[l] : "";
+}
+
+/* KEY as standard / easier / harder; absent leaves *OUT alone.  Returns 1 when
+ * given, 0 when absent, -1 with ERR filled. */
+static int parse_level(struct yamldoc *yd, yaml_node_t *map, enum level *out, struct diag *err)
+{
+	yaml_node_t *v = yamldoc_get(yd, map, "level");
+	char snip[YAMLDOC_SNIPPET];
+	const char *t;
+
+	if (!v)
+		return 0;
+	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, "'level'", "standard, easier or harder", err))
+		return -1;
+	t = yamldoc_text(v);
+	for (int l = 0; l < LEVEL_MAX; l++) {
+		if (!strcasecmp(t, level_names[l])) {
+			*out = (enum level)l;
+			return 1;
+		}
+	}
+	return yamldoc_error(yd, v, err, "invalid level '%s' (expected standard, easier or harder)",
+			     yamldoc_snippet(t, snip, sizeof(snip)));
+}
+
+int step_set_level(struct step *st, enum level l)
+{
+	const struct step_variant *std = &st->variant[LEVEL_STANDARD], *v;
+	const char *say;
+	char *name, *said = NULL;
+
+	if ((unsigned)l >= LEVEL_MAX || !st->variant[l].name)
+		l = LEVEL_STANDARD;
+	v = &st->variant[l];
+	if (!v->name)            /* a step built by hand: only itself */
+		return (int)(st->level = LEVEL_STANDARD);
+	say = v->say ? v->say : std->say;
+	name = strdup(v->name);
+	if (say)
+		said = strdup(say);
+	if (!name || (say && !said)) {
+		free(name);
+		free(said);
+		return -1;
+	}
+	free(st->name);
+	free(st->say);
+	st->name = name;
+	st->say = said;
+	st->time_ms = v->time_ms ? v->time_ms : std->time_ms;
+	st->reps = v->reps ? v->reps : std->reps;
+	/* A variant that makes one hold several rests between them. */
+	if (st->time_ms && st->reps > 1 && std->reps <= 1 && !st->rep_rest_ms)
+		st->rep_rest_ms = DEFAULT_REP_REST_MS;
+	st->level = l;
+	return (int)l;
+}
+
+/* easier: / harder: {name, say, time, reps} */
+static int parse_variant(struct yamldoc *yd, yaml_node_t *map, enum level l,
+			 struct step *st, struct diag *err)
+{
+	struct step_variant *v = &st->variant[l];
+	yaml_node_t *n = yamldoc_get(yd, map, level_names[l]);
+	char what[32];
+	int has_time;
+
+	if (!n)
+		return 0;
+	snprintf(what, sizeof(what), "'%s'", level_names[l]);
+	if (yamldoc_expect(yd, n, YAML_MAPPING_NODE, what,
+			   "a mapping with name, and say, time or reps", err) ||
+	    yamldoc_check_keys(yd, n, variant_keys, err) ||
+	    yamldoc_require(yd, n, "name", "a name for the variant, e.g. name: Both knees to chest", err) ||
+	    yamldoc_string(yd, n, "name", ROUTINE_MAX_TEXT, &v->name, err) < 0 ||
+	    yamldoc_string(yd, n, "say", ROUTINE_MAX_TEXT, &v->say, err) < 0)
+		return -1;
+	v->line = (unsigned)n->start_mark.line + 1;
+	has_time = yamldoc_duration(yd, n, "time", MIN_HOLD_MS, ROUTINE_MAX_HOLD_MS,
+				    YAMLDOC_NO_DEFAULT, &v->time_ms, err);
+	if (has_time < 0 ||
+	    yamldoc_uint(yd, n, "reps", 1, ROUTINE_MAX_REPS, YAMLDOC_NO_DEFAULT, &v->reps, err) < 0)
+		return -1;
+	if (has_time && st->time_ms == 0)
+		return yamldoc_error(yd, yamldoc_get(yd, n, "time"), err,
+				     "a variant's time needs a timed step (expected time: on the step, or no time here)");
+	for (unsigned c = 0; has_time && c < st->ncues; c++)
+		if (st->cues[c].at_ms >= v->time_ms)
+			return yamldoc_error(yd, yamldoc_get(yd, n, "time"), err,
+					     "the %s variant's %u s hold is too short for the cue at %u s (expected more than %u s)",
+					     level_names[l], v->time_ms / 1000, st->cues[c].at_ms / 1000,
+					     st->cues[c].at_ms / 1000);
+	return 0;
+}
+
+/* left: / right: what each side means; only for a side the step has. */
+static int parse_side_words(struct yamldoc *yd, yaml_node_t *map, struct step *st,
+			    struct diag *err)
+{
+	static const char *const keys[2] = { "left", "right" };
+
+	for (int k = 0; k < 2; k++) {
+		yaml_node_t *v = yamldoc_get(yd, map, keys[k]);
+		bool has = false;
+
+		if (!v)
+			continue;
+		for (unsigned i = 0; i < st->nsides; i++)
+			has |= st->sides[i] == (k == 0 ? SIDE_LEFT : SIDE_RIGHT);
+		if (!has)
+			return yamldoc_error(yd, v, err,
+					     "'%s' says what the %s side means, but the step has no %s side (expected sides: both, or no '%s')",
+					     keys[k], keys[k], keys[k], keys[k]);
+		if (yamldoc_string(yd, map, keys[k], ROUTINE_MAX_TEXT, &st->side_say[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The variants, and which level plays (the step's own, else the routine's). */
+static int parse_levels(struct yamldoc *yd, yaml_node_t *map, const struct defaults *d,
+			struct step *st, struct diag *err)
+{
+	struct step_variant *std = &st->variant[LEVEL_STANDARD];
+	enum level l = d->level;
+	int given;
+
+	std->name = strdup(st->name);
+	std->say = st->say ? strdup(st->say) : NULL;
+	std->time_ms = st->time_ms;
+	std->reps = st->reps;
+	std->line = st->line;
+	if (!std->name || (st->say && !std->say))
+		return yamldoc_error(yd, map, err, "out of memory");
+	if (parse_variant(yd, map, LEVEL_EASIER, st, err) ||
+	    parse_variant(yd, map, LEVEL_HARDER, st, err))
+		return -1;
+	given = parse_level(yd, map, &l, err);
+	if (given < 0)
+		return -1;
+	if (given && !st->variant[l].name)
+		return yamldoc_error(yd, yamldoc_get(yd, map, "level"), err,
+				     "the step has no %s variant (expected %s: with a name, or another level)",
+				     level_names[l], level_names[l]);
+	if (step_set_level(st, l) < 0)
+		return yamldoc_error(yd, map, err, "out of memory");
+	return 0;
+}
 static enum side side_from(const yaml_node_t *node)
 {
 	const char *t = yamldoc_text(node);
@@ -280,15 +452,18 @@ static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
 	if (yamldoc_require(yd, node, "name", "a name for the step, e.g. name: Cat and camel", err) ||
 	    yamldoc_string(yd, node, "name", ROUTINE_MAX_TEXT, &st->name, err) < 0 ||
 	    yamldoc_string(yd, node, "say", ROUTINE_MAX_TEXT, &st->say, err) < 0 ||
+	    yamldoc_string(yd, node, "explain", ROUTINE_MAX_TEXT, &st->explain, err) < 0 ||
 	    parse_timing(yd, node, d, st, err) ||
 	    parse_sides(yd, node, st, err) ||
+	    parse_side_words(yd, node, st, err) ||
 	    yamldoc_bool(yd, node, "wait", false, &st->wait, err) < 0 ||
 	    yamldoc_bool(yd, node, "halfway", d->halfway, &st->halfway, err) < 0 ||
 	    yamldoc_duration(yd, node, "prepare", 0, ROUTINE_MAX_GAP_MS, d->prepare_ms,
 			     &st->prepare_ms, err) < 0 ||
 	    yamldoc_duration(yd, node, "switch", 0, ROUTINE_MAX_GAP_MS, d->switch_ms,
 			     &st->switch_ms, err) < 0 ||
-	    parse_cues(yd, node, st, err))
+	    parse_cues(yd, node, st, err) ||
+	    parse_levels(yd, node, d, st, err))
 		return -1;
 	return 0;
 }
@@ -404,7 +579,7 @@ static int parse_steps(struct yamldoc *yd, yaml_node_t *root, const struct defau
 static int parse_root(struct yamldoc *yd, struct routine *r, struct diag *err)
 {
 	yaml_node_t *root = yamldoc_root(yd);
-	struct defaults d;
+	struct defaults d = { .level = LEVEL_STANDARD };
 
 	yaml_node_t *voice_node = yamldoc_get(yd, root, "voice");
 
@@ -427,6 +602,8 @@ static int parse_root(struct yamldoc *yd, struct routine *r, struct diag *err)
 	    yamldoc_duration(yd, root, "switch", 0, ROUTINE_MAX_GAP_MS, DEFAULT_SWITCH_MS,
 			     &d.switch_ms, err) < 0 ||
 	    yamldoc_bool(yd, root, "halfway", false, &d.halfway, err) < 0 ||
+	    yamldoc_string(yd, root, "safety", ROUTINE_MAX_TEXT, &r->safety, err) < 0 ||
+	    parse_level(yd, root, &d.level, err) < 0 ||
 	    yamldoc_require(yd, root, "steps", "a list of steps", err))
 		return -1;
 	return parse_steps(yd, root, &d, r, err);
@@ -478,6 +655,13 @@ void routine_free(struct routine *r)
 	for (i = 0; r->steps && i < r->nsteps; i++) {
 		free(r->steps[i].name);
 		free(r->steps[i].say);
+		free(r->steps[i].explain);
+		free(r->steps[i].side_say[0]);
+		free(r->steps[i].side_say[1]);
+		for (int l = 0; l < LEVEL_MAX; l++) {
+			free(r->steps[i].variant[l].name);
+			free(r->steps[i].variant[l].say);
+		}
 		for (unsigned c = 0; c < r->steps[i].ncues; c++)
 			free(r->steps[i].cues[c].say);
 		free(r->steps[i].cues);
@@ -485,5 +669,6 @@ void routine_free(struct routine *r)
 	free(r->steps);
 	free(r->name);
 	free(r->voice);
+	free(r->safety);
 	memset(r, 0, sizeof(*r));
 }

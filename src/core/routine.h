@@ -25,6 +25,20 @@ enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
 #define ROUTINE_MAX_SPEECH  10000              /* characters of names, say and cues together */
 #define ROUTINE_MAX_SESSION_MS (3u * 60 * 60 * 1000)  /* holds, rests, prepare and switch times */
 
+/* Which version of a step plays: the step as written, or its easier or
+ * harder variant (a progression). */
+enum level { LEVEL_STANDARD, LEVEL_EASIER, LEVEL_HARDER, LEVEL_MAX };
+
+/* One version of a step: what is said and how long it lasts.  A variant that
+ * gives no time or reps keeps the step's. */
+struct step_variant {
+	char *name;           /* NULL: this level is not written for the step */
+	char *say;
+	uint32_t time_ms;     /* 0: the step's */
+	uint32_t reps;        /* 0: the step's */
+	unsigned line;
+};
+
 /* A sentence said at a time into each hold ("15s: Breathe out."). */
 struct step_cue {
 	uint32_t at_ms;
@@ -33,8 +47,11 @@ struct step_cue {
 };
 
 struct step {
-	char *name;           /* spoken when the step begins */
-	char *say;            /* the cue after the name; may be NULL */
+	char *name;           /* spoken when the step begins (the chosen level's) */
+	char *say;            /* how to get into position, after the name; may be NULL */
+	char *explain;        /* a longer description, said when asked; may be NULL */
+	char *side_say[2];    /* what the left / right side means ("Left knee down,
+			       * right foot forward."), said instead of "Left side." */
 	uint32_t time_ms;     /* one hold (each rep); 0 for paced reps */
 	uint32_t reps;        /* 1 for a single hold */
 	uint32_t rep_rest_ms; /* between timed reps */
@@ -48,12 +65,15 @@ struct step {
 	bool halfway;         /* say "Halfway" in the middle of each hold */
 	struct step_cue *cues;/* form cues inside each hold, by time */
 	unsigned ncues;
+	enum level level;     /* which version plays */
+	struct step_variant variant[LEVEL_MAX];  /* [LEVEL_STANDARD] is the step as written */
 	unsigned line, column;  /* where the step starts in the file, for messages */
 };
 
 struct routine {
 	char *name;
 	char *voice;          /* voice profile name ("en"), or NULL for the config's */
+	char *safety;         /* said at the start instead of the voice's safety phrase */
 	unsigned voice_line, voice_column;  /* where it is named, for messages */
 	uint32_t countdown;   /* tick tones in the last N seconds of a hold */
 	size_t nsteps;
@@ -74,5 +94,13 @@ void routine_free(struct routine *r);
 
 /* "left" / "right" / "" */
 const char *side_name(enum side s);
+
+/* "standard" / "easier" / "harder" */
+const char *level_name(enum level l);
+
+/* Makes version L of step ST the one that plays (its name, cue, time and
+ * reps); a level the step does not have plays the standard.  Returns the
+ * level now playing, or -1 when out of memory (the step keeps its old one). */
+int step_set_level(struct step *st, enum level l);
 
 #endif

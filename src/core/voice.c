@@ -58,6 +58,7 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_SECONDS_LEFT] = "seconds_left",
 	[PHRASE_BEGIN] = "begin",
 	[PHRASE_RELAX] = "relax",
+	[PHRASE_SAFETY] = "safety",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -89,6 +90,7 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_SECONDS_LEFT] = "{n} seconds to go.",
 	[PHRASE_BEGIN] = "Begin.",
 	[PHRASE_RELAX] = "And relax.",
+	[PHRASE_SAFETY] = "Move slowly and gently. Stop any movement that causes sharp pain.",
 };
 
 const char *phrase_key(enum phrase p)

@@ -34,6 +34,7 @@ enum phrase {
 	PHRASE_SECONDS_LEFT,     /* "{n} seconds to go." */
 	PHRASE_BEGIN,            /* "Begin." instead of the start tone (voice only) */
 	PHRASE_RELAX,            /* "And relax." instead of the end tone (voice only) */
+	PHRASE_SAFETY,           /* "Move slowly and gently. ..." at the start of a session */
 	PHRASE_MAX
 };
 

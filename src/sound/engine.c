@@ -44,9 +44,16 @@ bool engine_control(struct engine *e, enum session_control c)
 	unsigned before = e->session.sessions;
 	bool ok = session_control(&e->session, c, &acts);
 
-	/* A new session: its first cue rises gently. */
-	if (e->session.sessions != before && e->gentle_frames)
-		mixer_ramp(&e->mixer, ENGINE_GENTLE_FROM, e->gentle_frames);
+	/* A new session: its opening chime rises gently, and the ramp is over by
+	 * the first words, which must be heard clearly (they say to move gently
+	 * and stop at sharp pain). */
+	if (e->session.sessions != before && e->gentle_frames) {
+		uint64_t words = plan_first_speech(e->plan);
+		uint32_t ramp = words < e->gentle_frames ? (uint32_t)words : e->gentle_frames;
+
+		if (ramp)
+			mixer_ramp(&e->mixer, ENGINE_GENTLE_FROM, ramp);
+	}
 	for (unsigned i = 0; i < acts.n; i++)
 		apply(e, &acts.act[i]);
 	return ok;

@@ -1,6 +1,7 @@
 /* libFuzzer harness for routine_parse: any bytes in, a routine or one located
  * error out, nothing leaked.  A parsed routine is checked against the limits
  * routine.h promises, an error against the message format. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,26 @@ static void check_step(const struct step *st)
 		FUZZ_ASSERT(len > 0 && say[len - 1] != ' ' && say[len - 1] != '\n');
 		for (unsigned j = 0; j < i; j++)
 			FUZZ_ASSERT(st->cues[j].at_ms != st->cues[i].at_ms);
+	}
+	/* Words for a side only where the step has that side; the level that
+	 * plays is one the step has, and its cues fit its hold. */
+	for (int k = 0; k < 2; k++) {
+		bool has = false;
+
+		for (unsigned i = 0; i < st->nsides; i++)
+			has |= st->sides[i] == (k == 0 ? SIDE_LEFT : SIDE_RIGHT);
+		FUZZ_ASSERT(!st->side_say[k] || (has && *st->side_say[k]));
+	}
+	FUZZ_ASSERT((unsigned)st->level < LEVEL_MAX);
+	FUZZ_ASSERT(st->variant[LEVEL_STANDARD].name);
+	FUZZ_ASSERT(st->variant[st->level].name && !strcmp(st->name, st->variant[st->level].name));
+	for (int l = 0; l < LEVEL_MAX; l++) {
+		const struct step_variant *v = &st->variant[l];
+
+		FUZZ_ASSERT(!v->time_ms || st->variant[LEVEL_STANDARD].time_ms);
+		FUZZ_ASSERT(v->reps <= ROUTINE_MAX_REPS);
+		for (unsigned i = 0; v->name && v->time_ms && i < st->ncues; i++)
+			FUZZ_ASSERT(st->cues[i].at_ms < v->time_ms);
 	}
 }
 
