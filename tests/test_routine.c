@@ -67,7 +67,8 @@ static void reads_sides_variants_and_safety(void **state)
 		"    right: Right knee down, left foot forward.\n"
 		"    explain: Keep your body upright.\n"
 		"  - name: Knee to chest\n    say: One knee.\n    time: 20s\n    cues: {10s: Breathe.}\n"
-		"    harder: {name: Both knees to chest, say: Both knees., time: 25s}\n"
+		"    sides: both\n    left: Left knee to your chest.\n"
+		"    harder: {name: Both knees to chest, say: Both knees., time: 25s, sides: none}\n"
 		"    easier: {name: Half way, reps: 2}\n"
 		"  - name: Pelvic tilts\n    reps: 10\n"
 		"    harder: {name: Pelvic tilts with a small arch, say: Arch a little.}\n"
@@ -90,6 +91,8 @@ static void reads_sides_variants_and_safety(void **state)
 	assert_string_equal(st->name, "Both knees to chest");
 	assert_string_equal(st->say, "Both knees.");
 	assert_int_equal(st->time_ms, 25000);
+	assert_int_equal(st->nsides, 0);      /* its own sides: none */
+	assert_null(st->side_say[0]);
 	assert_string_equal(st->variant[LEVEL_STANDARD].name, "Knee to chest");
 	assert_string_equal(st->variant[LEVEL_EASIER].name, "Half way");
 	/* Back to another level: its name, the standard's cue, its reps. */
@@ -99,6 +102,9 @@ static void reads_sides_variants_and_safety(void **state)
 	assert_int_equal(st->time_ms, 20000);
 	assert_int_equal(st->reps, 2);
 	assert_int_equal(st->rep_rest_ms, 5000);
+	assert_int_equal(st->nsides, 2);      /* the step's sides and words */
+	assert_string_equal(st->side_say[0], "Left knee to your chest.");
+	assert_null(st->side_say[1]);
 	assert_int_equal(step_set_level(st, LEVEL_STANDARD), LEVEL_STANDARD);
 	assert_string_equal(st->name, "Knee to chest");
 	assert_int_equal(st->reps, 1);
@@ -376,11 +382,11 @@ static void reports_each_mistake_exactly(void **state)
 		  "r.yaml:7:7: error: a second cue at 5000ms, the first at line 6 (expected one cue at each time)" },
 		{ STEP "    time: 5s\n    sides: [left, up]\n", "r.yaml:5:19: error: invalid side 'up' (expected left or right)" },
 		{ STEP "    time: 5s\n    sides: []\n",
-		  "r.yaml:5:12: error: 'sides' is an empty list (expected both, left, right or a list such as [left, right])" },
+		  "r.yaml:5:12: error: 'sides' is an empty list (expected both, left, right, none or a list such as [left, right])" },
 		{ STEP "    time: 5s\n    sides: all\n",
-		  "r.yaml:5:12: error: invalid value 'all' for 'sides' (expected both, left, right or a list such as [left, right])" },
+		  "r.yaml:5:12: error: invalid value 'all' for 'sides' (expected both, left, right, none or a list such as [left, right])" },
 		{ STEP "    time: 5s\n    sides: {left: 1}\n",
-		  "r.yaml:5:12: error: 'sides' is a mapping (expected both, left, right or a list such as [left, right])" },
+		  "r.yaml:5:12: error: 'sides' is a mapping (expected both, left, right, none or a list such as [left, right])" },
 		{ STEP "    time: 5s\n    wait: sometimes\n",
 		  "r.yaml:5:11: error: invalid value 'sometimes' for 'wait' (expected true or false)" },
 		{ "name: R\ncountdown: 11\nsteps:\n  - {name: a, time: 1s}\n",

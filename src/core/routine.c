@@ -26,7 +26,9 @@
  *              forward."), said instead of "Left side." at the side's start
  *              and after "Switch sides."; only for a side the step has.
  *   easier, harder  a variant of the step: a mapping with name (required),
- *              say, time and reps; what it leaves out is the step's own.
+ *              say, time, reps, sides (none for one hold without sides) and
+ *              left/right; what it leaves out is the step's own (its own
+ *              sides drop the step's words for them).
  *              `time` only on a timed step; every cue must fit in its time.
  *   level      which version of this step plays; it must exist.
  *   time       one hold (per rep, per side), 1s .. 30m.
@@ -77,7 +79,7 @@
 
 #define EXPECT_ROUTINE "a mapping with name and steps"
 #define EXPECT_STEP    "a mapping with name and time or reps"
-#define EXPECT_SIDES   "both, left, right or a list such as [left, right]"
+#define EXPECT_SIDES   "both, left, right, none or a list such as [left, right]"
 
 static const char *const routine_keys[] = {
 	"name", "voice", "rest", "countdown", "prepare", "switch", "halfway", "safety",
@@ -90,7 +92,9 @@ static const char *const step_keys[] = {
 	"harder", "level", NULL
 };
 
-static const char *const variant_keys[] = { "name", "say", "time", "reps", NULL };
+static const char *const variant_keys[] = {
+	"name", "say", "time", "reps", "sides", "left", "right", NULL
+};
 
 static const char *const level_names[LEVEL_MAX] = {
 	[LEVEL_STANDARD] = "standard", [LEVEL_EASIER] = "easier", [LEVEL_HARDER] = "harder",
@@ -169,6 +173,16 @@ int step_set_level(struct step *st, enum level l)
 	st->say = said;
 	st->time_ms = v->time_ms ? v->time_ms : std->time_ms;
 	st->reps = v->reps ? v->reps : std->reps;
+	{
+		const struct step_variant *sv = v->has_sides ? v : std;
+
+		st->nsides = sv->nsides;
+		st->sides[0] = sv->sides[0];
+		st->sides[1] = sv->sides[1];
+		for (int k = 0; k < 2; k++)
+			st->side_say[k] = v->side_say[k] ? v->side_say[k]
+					  : v->has_sides ? NULL : std->side_say[k];
+	}
 	/* A variant that makes one hold several rests between them. */
 	if (st->time_ms && st->reps > 1 && std->reps <= 1 && !st->rep_rest_ms)
 		st->rep_rest_ms = DEFAULT_REP_REST_MS;
@@ -176,7 +190,12 @@ int step_set_level(struct step *st, enum level l)
 	return (int)l;
 }
 
-/* easier: / harder: {name, say, time, reps} */
+static int parse_sides(struct yamldoc *yd, yaml_node_t *map, struct step *st,
+		       struct diag *err);
+static int parse_side_words(struct yamldoc *yd, yaml_node_t *map, unsigned nsides,
+			    const enum side *sides, char *words[2], struct diag *err);
+
+/* easier: / harder: {name, say, time, reps, sides, left, right} */
 static int parse_variant(struct yamldoc *yd, yaml_node_t *map, enum level l,
 			 struct step *st, struct diag *err)
 {
@@ -204,6 +223,19 @@ static int parse_variant(struct yamldoc *yd, yaml_node_t *map, enum level l,
 	if (has_time && st->time_ms == 0)
 		return yamldoc_error(yd, yamldoc_get(yd, n, "time"), err,
 				     "a variant's time needs a timed step (expected time: on the step, or no time here)");
+	if (yamldoc_get(yd, n, "sides")) {
+		struct step sides = { .nsides = 0 };
+
+		if (parse_sides(yd, n, &sides, err))
+			return -1;
+		v->has_sides = true;
+		v->nsides = sides.nsides;
+		v->sides[0] = sides.sides[0];
+		v->sides[1] = sides.sides[1];
+	}
+	if (parse_side_words(yd, n, v->has_sides ? v->nsides : st->nsides,
+			     v->has_sides ? v->sides : st->sides, v->side_say, err))
+		return -1;
 	for (unsigned c = 0; has_time && c < st->ncues; c++)
 		if (st->cues[c].at_ms >= v->time_ms)
 			return yamldoc_error(yd, yamldoc_get(yd, n, "time"), err,
@@ -213,9 +245,10 @@ static int parse_variant(struct yamldoc *yd, yaml_node_t *map, enum level l,
 	return 0;
 }
 
-/* left: / right: what each side means; only for a side the step has. */
-static int parse_side_words(struct yamldoc *yd, yaml_node_t *map, struct step *st,
-			    struct diag *err)
+/* left: / right: in MAP, what each of SIDES means, into WORDS; only for a
+ * side there is. */
+static int parse_side_words(struct yamldoc *yd, yaml_node_t *map, unsigned nsides,
+			    const enum side *sides, char *words[2], struct diag *err)
 {
 	static const char *const keys[2] = { "left", "right" };
 
@@ -225,13 +258,13 @@ static int parse_side_words(struct yamldoc *yd, yaml_node_t *map, struct step *s
 
 		if (!v)
 			continue;
-		for (unsigned i = 0; i < st->nsides; i++)
-			has |= st->sides[i] == (k == 0 ? SIDE_LEFT : SIDE_RIGHT);
+		for (unsigned i = 0; i < nsides; i++)
+			has |= sides[i] == (k == 0 ? SIDE_LEFT : SIDE_RIGHT);
 		if (!has)
 			return yamldoc_error(yd, v, err,
 					     "'%s' says what the %s side means, but the step has no %s side (expected sides: both, or no '%s')",
 					     keys[k], keys[k], keys[k], keys[k]);
-		if (yamldoc_string(yd, map, keys[k], ROUTINE_MAX_TEXT, &st->side_say[k], err) < 0)
+		if (yamldoc_string(yd, map, keys[k], ROUTINE_MAX_TEXT, &words[k], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -250,6 +283,10 @@ static int parse_levels(struct yamldoc *yd, yaml_node_t *map, const struct defau
 	std->time_ms = st->time_ms;
 	std->reps = st->reps;
 	std->line = st->line;
+	std->has_sides = true;
+	std->nsides = st->nsides;
+	std->sides[0] = st->sides[0];
+	std->sides[1] = st->sides[1];
 	if (!std->name || (st->say && !std->say))
 		return yamldoc_error(yd, map, err, "out of memory");
 	if (parse_variant(yd, map, LEVEL_EASIER, st, err) ||
@@ -324,6 +361,8 @@ static int parse_sides(struct yamldoc *yd, yaml_node_t *map, struct step *st,
 	}
 	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, "'sides'", EXPECT_SIDES, err))
 		return -1;
+	if (!strcasecmp(yamldoc_text(v), "none"))
+		return 0;
 	if (!strcasecmp(yamldoc_text(v), "both")) {
 		st->sides[0] = SIDE_LEFT;
 		st->sides[1] = SIDE_RIGHT;
@@ -455,7 +494,8 @@ static int parse_step(struct yamldoc *yd, yaml_node_t *node, size_t index,
 	    yamldoc_string(yd, node, "explain", ROUTINE_MAX_TEXT, &st->explain, err) < 0 ||
 	    parse_timing(yd, node, d, st, err) ||
 	    parse_sides(yd, node, st, err) ||
-	    parse_side_words(yd, node, st, err) ||
+	    parse_side_words(yd, node, st->nsides, st->sides,
+			     st->variant[LEVEL_STANDARD].side_say, err) ||
 	    yamldoc_bool(yd, node, "wait", false, &st->wait, err) < 0 ||
 	    yamldoc_bool(yd, node, "halfway", d->halfway, &st->halfway, err) < 0 ||
 	    yamldoc_duration(yd, node, "prepare", 0, ROUTINE_MAX_GAP_MS, d->prepare_ms,
@@ -656,11 +696,11 @@ void routine_free(struct routine *r)
 		free(r->steps[i].name);
 		free(r->steps[i].say);
 		free(r->steps[i].explain);
-		free(r->steps[i].side_say[0]);
-		free(r->steps[i].side_say[1]);
 		for (int l = 0; l < LEVEL_MAX; l++) {
 			free(r->steps[i].variant[l].name);
 			free(r->steps[i].variant[l].say);
+			free(r->steps[i].variant[l].side_say[0]);
+			free(r->steps[i].variant[l].side_say[1]);
 		}
 		for (unsigned c = 0; c < r->steps[i].ncues; c++)
 			free(r->steps[i].cues[c].say);

@@ -29,13 +29,17 @@ enum side { SIDE_NONE, SIDE_LEFT, SIDE_RIGHT };
  * harder variant (a progression). */
 enum level { LEVEL_STANDARD, LEVEL_EASIER, LEVEL_HARDER, LEVEL_MAX };
 
-/* One version of a step: what is said and how long it lasts.  A variant that
- * gives no time or reps keeps the step's. */
+/* One version of a step: what is said, how long it lasts, its sides.  A
+ * variant that gives no time, reps or sides keeps the step's. */
 struct step_variant {
 	char *name;           /* NULL: this level is not written for the step */
 	char *say;
 	uint32_t time_ms;     /* 0: the step's */
 	uint32_t reps;        /* 0: the step's */
+	bool has_sides;       /* it gives its own sides (maybe none) */
+	unsigned nsides;
+	enum side sides[2];
+	char *side_say[2];    /* its words for the left / right side */
 	unsigned line;
 };
 
@@ -50,8 +54,9 @@ struct step {
 	char *name;           /* spoken when the step begins (the chosen level's) */
 	char *say;            /* how to get into position, after the name; may be NULL */
 	char *explain;        /* a longer description, said when asked; may be NULL */
-	char *side_say[2];    /* what the left / right side means ("Left knee down,
-			       * right foot forward."), said instead of "Left side." */
+	const char *side_say[2];  /* what the left / right side means ("Left knee down,
+				   * right foot forward."), said instead of "Left side."
+				   * (owned by the variant that plays) */
 	uint32_t time_ms;     /* one hold (each rep); 0 for paced reps */
 	uint32_t reps;        /* 1 for a single hold */
 	uint32_t rep_rest_ms; /* between timed reps */
