@@ -26,7 +26,7 @@ struct options {
 	const char *socket;
 	const char *render;
 	unsigned rate;
-	int check, plan, verbose, keyboard, play;
+	int check, plan, verbose, keyboard, play, first;
 	float volume;          /* the config's, so a render sounds as a live session */
 	unsigned gentle_ms;
 };
@@ -47,6 +47,8 @@ static void usage(FILE *out)
 		"      --check          check the routine and voice, print the files used\n"
 		"      --plan           print the session's timeline and its length\n"
 		"      --render OUT     write the whole session to OUT as a WAV file\n"
+		"      --first          plan or render a first session: each step's longer\n"
+		"                       description (explain:) said after its cue\n"
 		"      --rate HZ        sample rate for --render and --plan (default: the\n"
 		"                       config's, %d)\n"
 		"  -v, --verbose        debug messages\n"
@@ -58,7 +60,7 @@ static void usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY };
+	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY, OPT_FIRST };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
@@ -70,6 +72,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "plan", no_argument, NULL, OPT_PLAN },
 		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "first", no_argument, NULL, OPT_FIRST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -91,6 +94,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK: o->check = 1; break;
 		case OPT_PLAN: o->plan = 1; break;
 		case OPT_RENDER: o->render = optarg; break;
+		case OPT_FIRST: o->first = 1; break;
 		case OPT_RATE:
 			/* Digits only: strtoul takes "-4294919296" as 48000 where long
 			 * has 32 bits (armhf), and a longer one where it has 64. */
@@ -236,7 +240,7 @@ int main(int argc, char **argv)
 	f = (struct bundle_files){
 		.routine = routine, .voices_dir = p.voices, .sounds_dir = p.sounds,
 		.voice = cfg.voice, .tone_percent = cfg.tones,
-		.style = (enum plan_style)cfg.style,
+		.style = (enum plan_style)cfg.style, .explain = o.first,
 	};
 	rc = o.check ? check(&f, &p, config, &cfg) : plan_or_render(&o, &f);
 	config_free(&cfg);

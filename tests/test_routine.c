@@ -523,9 +523,9 @@ static void enforces_the_routine_budgets(void **state)
 static void loads_the_shipped_routine(void **state)
 {
 	static const char *const names[] = {
-		"Foam roll, low back", "Foam roll, glutes", "Foam roll, hip flexors",
+		"Foam roll, low back", "Foam roll, buttocks", "Foam roll, hip flexors",
 		"Cat and camel", "Cross-leg twist", "Hip flexor stretch",
-		"Ninety ninety stretch", "Prone ab hold", "Pelvic tilts", "Knee to chest",
+		"Ninety ninety stretch", "Forearm plank", "Pelvic tilts", "Knee to chest",
 		"Trunk rotation",
 	};
 	struct routine r;
@@ -543,9 +543,9 @@ static void loads_the_shipped_routine(void **state)
 		assert_non_null(r.steps[i].say);
 		assert_true(r.steps[i].wait == (i == 0));
 	}
-	for (i = 0; i < 3; i++) {               /* foam rolling: 30 s per area */
+	for (i = 0; i < 3; i++) {               /* foam rolling: 30 s per area, */
 		assert_int_equal(r.steps[i].time_ms, 30000);
-		assert_int_equal(r.steps[i].nsides, 0);
+		assert_int_equal(r.steps[i].nsides, i == 1 ? 2 : 0);   /* buttocks on both sides */
 	}
 	for (i = 4; i <= 6; i++) {              /* the stretches: 30 s per side */
 		assert_int_equal(r.steps[i].time_ms, 30000);
@@ -558,6 +558,26 @@ static void loads_the_shipped_routine(void **state)
 	assert_true(r.steps[7].rep_rest_ms > 0);
 	assert_int_equal(r.steps[8].time_ms, 0);              /* pelvic tilts: paced */
 	assert_true(r.steps[8].reps > 1);
+	/* Where "left side" could mean either leg, the step says which. */
+	for (i = 1; i < r.nsteps; i++)
+		if (r.steps[i].nsides)
+			assert_non_null(r.steps[i].side_say[0]);
+	/* The seed's three progressions, the standard playing. */
+	assert_string_equal(r.steps[8].variant[LEVEL_HARDER].name, "Pelvic tilts with a small arch");
+	assert_string_equal(r.steps[9].variant[LEVEL_HARDER].name, "Both knees to chest");
+	assert_string_equal(r.steps[10].variant[LEVEL_HARDER].name, "Trunk rotation, one leg straight");
+	for (i = 0; i < r.nsteps; i++)
+		assert_int_equal(r.steps[i].level, LEVEL_STANDARD);
+	/* The plank cannot be done lying flat, and no jargon is said. */
+	assert_non_null(strstr(r.steps[7].say, "hips off the floor"));
+	for (i = 0; i < r.nsteps; i++) {
+		const char *texts[] = { r.steps[i].name, r.steps[i].say, r.steps[i].explain };
+
+		for (size_t k = 0; k < 3; k++)
+			if (texts[k])
+				assert_true(!strstr(texts[k], "prone") && !strstr(texts[k], "Prone") &&
+					    !strstr(texts[k], " rep") && !strstr(texts[k], "glute"));
+	}
 	routine_free(&r);
 }
 

@@ -100,6 +100,8 @@ static struct bundle_files files(const struct daemon *d)
 		.voice = d->config.voice,
 		.tone_percent = d->config.tones,
 		.style = (enum plan_style)d->config.style,
+		/* The first session of a routine explains each step. */
+		.history = d->history_path[0] ? d->history_path : NULL,
 	};
 }
 
@@ -295,41 +297,37 @@ static void track(struct daemon *d, const struct player_status *ps)
 	char say[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (d->bundle &&
-	    tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
-			   ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r) &&
-	    d->history_path[0] &&
+	if (!d->bundle ||
+	    !tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
+			    ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r) ||
+	    !d->history_path[0] ||
 	    record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
-			   say, sizeof(say)) == 0 && say[0])
+			   say, sizeof(say)) < 0)
+		return;
+	if (say[0])
 		loader_say(d->loader, say);
+	/* The routine has been done once: the next session need not explain. */
+	if (r.finished && d->bundle->first)
+		request_load(d);
 }
 
-/* Says the current step's cue again, over whatever plays: the hold's timing
- * does not change.  The clip was synthesized with the plan. */
+/* Explains the current step, or says its cue again, over whatever plays:
+ * the hold's timing does not change.  The clip was synthesized with the plan. */
 static void say_cue_again(struct daemon *d)
 {
 	struct player_status ps;
 	const struct plan *p;
-	const struct step *st;
-	int name;
+	int text;
 
 	player_status(d->player, &ps);
 	if (!d->bundle || (ps.state != SESSION_RUNNING && ps.state != SESSION_PAUSED))
 		return;
 	p = &d->bundle->plan;
-	st = &d->bundle->routine.steps[p->phases[plan_phase_at(p, ps.pos)].step];
-	for (size_t i = 0; st->say && i < p->ntexts; i++) {
-		if (strcmp(p->texts[i], st->say) == 0 && d->bundle->texts[i]) {
-			player_say(d->player, d->bundle->texts[i]);
-			arm_tick(d, 50);
-			return;
-		}
-	}
-	/* A step without a cue: its name.  Neither exists in the tones-only
-	 * style, where no text is made. */
-	name = p->ack.name[st - d->bundle->routine.steps];
-	if (name >= 0 && d->bundle->texts[name])
-		player_say(d->player, d->bundle->texts[name]);
+	/* The step's longer description, else its cue, else its name (none
+	 * exists in the tones-only style, where no text is made). */
+	text = p->ack.explain[p->phases[plan_phase_at(p, ps.pos)].step];
+	if (text >= 0 && d->bundle->texts[text])
+		player_say(d->player, d->bundle->texts[text]);
 	arm_tick(d, 50);
 }
 

@@ -20,6 +20,7 @@ struct job {
 	char voices[4096];
 	char sounds[4096];
 	char voice[64];
+	char history[4096];        /* "" for none */
 	unsigned rate;
 	unsigned tone_percent;
 	enum plan_style style;
@@ -60,6 +61,7 @@ static struct result load(struct loader *ld, const struct job *j)
 	struct bundle_files f = {
 		.routine = j->routine, .voices_dir = j->voices, .sounds_dir = j->sounds,
 		.voice = j->voice, .tone_percent = j->tone_percent, .style = j->style,
+		.history = j->history[0] ? j->history : NULL,
 	};
 	struct result r = { 0 };
 
@@ -223,6 +225,7 @@ int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rat
 	snprintf(j.voices, sizeof(j.voices), "%s", f->voices_dir);
 	snprintf(j.sounds, sizeof(j.sounds), "%s", f->sounds_dir);
 	snprintf(j.voice, sizeof(j.voice), "%s", f->voice);
+	snprintf(j.history, sizeof(j.history), "%s", f->history ? f->history : "");
 	pthread_mutex_lock(&ld->lock);
 	ld->job = j;
 	ld->has_job = true;

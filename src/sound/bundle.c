@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "history.h"
+#include "log.h"
+
 /* The speech of one load, within its budget: each text the plan asks for
  * is synthesized once (the plan interns them), and counted. */
 struct tally {
@@ -136,6 +139,26 @@ int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *er
 	return 0;
 }
 
+/* True when the history at PATH has no finished session of routine NAME (a
+ * history that cannot be read counts as one that has: explanations are for
+ * the first time, and a broken file is no sign of it). */
+static bool first_session(const char *path, const char *name)
+{
+	struct history h;
+	struct diag err;
+	bool first = true;
+
+	if (history_load(path, &h, &err) < 0) {
+		log_warn("%s", err.text);
+		return false;
+	}
+	for (size_t i = 0; i < h.n && first; i++)
+		first = !(h.entries[i].result == HISTORY_FINISHED &&
+			  strncmp(h.entries[i].routine, name, sizeof(h.entries[i].routine) - 1) == 0);
+	history_free(&h);
+	return first;
+}
+
 int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn)
 {
@@ -159,6 +182,8 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 	tally.speech = *speech;
 	src.ctx = &tally;
 	src.style = f->style;
+	src.explain = f->explain || (f->history && first_session(f->history, b->routine.name));
+	b->first = src.explain;
 	for (int i = 0; i < SOUND_MAX; i++)
 		src.sound_frames[i] = b->sounds[i].frames;
 	rc = plan_build(&b->plan, &b->routine, &b->voice, rate, &src);

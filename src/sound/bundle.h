@@ -24,6 +24,7 @@ struct bundle {
 	struct plan plan;
 	const struct clip **texts;  /* a clip per plan text, owned by the speech cache */
 	struct clip reminder;       /* the reminder chime then "Good morning..." */
+	bool first;                 /* laid out as a first session (explanations said) */
 };
 
 struct bundle_files {
@@ -33,6 +34,9 @@ struct bundle_files {
 	const char *voice;          /* profile used when the routine names none */
 	unsigned tone_percent;      /* the tones' loudness, 1..100; 0 means 100 */
 	enum plan_style style;      /* voice and tones, tones only, voice only */
+	bool explain;               /* a first session: each step's `explain` said */
+	const char *history;        /* or NULL; when set, a first session unless this
+				     * history has a finished session of the routine */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).
