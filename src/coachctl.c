@@ -14,6 +14,7 @@
 #include "ctlsock.h"
 #include "history.h"
 #include "history_report.h"
+#include "safetext.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define MAX_TIMEOUT_MS 600000
@@ -123,18 +124,14 @@ static int build_line(char *line, size_t size, char **words, int n)
 	return (int)len;
 }
 
-/* Prints a reply, turning the "\\n" of multi-line replies back into lines. */
+/* Prints a reply as text: its lines apart, and under the safetext rule
+ * whoever sent it. */
 static void print_reply(FILE *out, const char *reply)
 {
-	for (const char *c = reply; *c; c++) {
-		if (c[0] == '\\' && c[1] == 'n') {
-			fputc('\n', out);
-			c++;
-		} else {
-			fputc(*c, out);
-		}
-	}
-	fputc('\n', out);
+	static char text[CONTROL_MAX_REPLY];
+
+	control_reply_text(reply, text, sizeof(text));
+	fprintf(out, "%s\n", text);
 }
 
 /* `history [csv]`: the log can outgrow a reply, so coachctl reads it itself,
@@ -154,14 +151,14 @@ static int show_history(const char *path, bool csv)
 		path = found;
 	}
 	if (history_load(path, &h, &err) < 0) {
-		fprintf(stderr, "coachctl: %s%s\n", err.text,
-			errno == EACCES ? " (are you in the coach group?)" : "");
+		safetext_print(stderr, "coachctl: %s%s", err.text,
+			       errno == EACCES ? " (are you in the coach group?)" : "");
 		return 1;
 	}
 	rc = csv ? history_csv(&h, stdout) : history_format(&h, time(NULL), 10, stdout);
 	if (h.skipped)
-		fprintf(stderr, "coachctl: %u damaged line%s in %s skipped\n", h.skipped,
-			h.skipped > 1 ? "s" : "", path);
+		safetext_print(stderr, "coachctl: %u damaged line%s in %s skipped", h.skipped,
+			       h.skipped > 1 ? "s" : "", path);
 	history_free(&h);
 	return rc < 0 ? EX_IOERR : 0;
 }
@@ -202,20 +199,23 @@ int main(int argc, char **argv)
 	if (req.cmd == CONTROL_HISTORY) {
 		/* The daemon names its file; without a daemon, the usual place. */
 		bool named = rc == 0 && strncmp(reply, "ok /", 4) == 0;
+		char named_path[sizeof(reply)];
 
 		if (rc == 0 && control_is_error(reply)) {
-			fprintf(stderr, "%s\n", reply);
+			print_reply(stderr, reply);
 			return 1;
 		}
-		return show_history(named ? reply + 3 : NULL, strcmp(req.arg, "csv") == 0);
+		if (named)
+			control_reply_text(reply + 3, named_path, sizeof(named_path));
+		return show_history(named ? named_path : NULL, strcmp(req.arg, "csv") == 0);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "coachctl: %s%s\n", err.text,
-			rc == -ENOENT || rc == -ECONNREFUSED ? " (is coachd running?)" : "");
+		safetext_print(stderr, "coachctl: %s%s", err.text,
+			       rc == -ENOENT || rc == -ECONNREFUSED ? " (is coachd running?)" : "");
 		return EX_UNAVAILABLE;
 	}
 	if (control_is_error(reply)) {
-		fprintf(stderr, "%s\n", reply);
+		print_reply(stderr, reply);
 		return 1;
 	}
 	print_reply(stdout, reply);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "paths.h"
 #include "render.h"
+#include "safetext.h"
 
 #define DEFAULT_RATE 48000
 #define DEFAULT_ROUTINE "morning-back.yaml"
@@ -149,21 +150,25 @@ static int check(const struct bundle_files *f, const struct paths *p, const char
 	struct diag err;
 
 	if (config_check_refs(cfg, config, p, &err) < 0 || bundle_check(&b, f, &err) < 0) {
-		fprintf(stderr, "%s\n", err.text);
+		safetext_print(stderr, "%s", err.text);
 		return EX_CONFIG;
 	}
 	/* A profile can parse and still name a voice espeak-ng does not have
 	 * (or an MBROLA voice not installed): the daemon would never be ready. */
 	if (speech_check_voice(&b.voice, &err) < 0 || check_config_voice(f, p, &b, &err) < 0) {
-		fprintf(stderr, "%s\n", err.text);
+		safetext_print(stderr, "%s", err.text);
 		bundle_free(&b);
 		return EX_CONFIG;
 	}
-	printf("config:  %s\n", config);
-	printf("routine: %s (%zu steps, \"%s\")\n", f->routine, b.routine.nsteps, b.routine.name);
-	printf("voice:   %s/%s.yaml (espeak-ng voice %s)\n", f->voices_dir, b.voice.name, b.voice.espeak);
-	printf("sounds:  %s\n", p->sounds);
-	printf("ok\n");
+	/* Names and file names are the user's text: one line each, whatever
+	 * they hold (see safetext.h). */
+	safetext_print(stdout, "config:  %s", config);
+	safetext_print(stdout, "routine: %s (%zu steps, \"%s\")", f->routine, b.routine.nsteps,
+		       b.routine.name);
+	safetext_print(stdout, "voice:   %s/%s.yaml (espeak-ng voice %s)", f->voices_dir, b.voice.name,
+		       b.voice.espeak);
+	safetext_print(stdout, "sounds:  %s", p->sounds);
+	safetext_print(stdout, "ok");
 	bundle_free(&b);
 	return 0;
 }
@@ -176,7 +181,7 @@ static int plan_or_render(const struct options *o, const struct bundle_files *f)
 	int rc = 0;
 
 	if (bundle_load(&b, f, o->rate, &speech, &err, warn_sound) < 0) {
-		fprintf(stderr, "%s\n", err.text);
+		safetext_print(stderr, "%s", err.text);
 		if (speech)
 			speech_free(speech);
 		return EX_CONFIG;
@@ -191,7 +196,7 @@ static int plan_or_render(const struct options *o, const struct bundle_files *f)
 		engine_set_gentle(&e, o->gentle_ms);
 		frames = render_wav(&e, o->render, NULL, 0, b.plan.total, &err);
 		if (frames < 0) {
-			fprintf(stderr, "%s\n", err.text);
+			safetext_print(stderr, "%s", err.text);
 			rc = EX_CANTCREAT;
 		} else {
 			log_info("rendered %s: %lld frames, %.1f s at %u Hz", o->render,
@@ -226,7 +231,7 @@ int main(int argc, char **argv)
 			.verbose = o.verbose,
 		});
 	if (config_load(config, &cfg, &err) < 0) {
-		fprintf(stderr, "%s\n", err.text);
+		safetext_print(stderr, "%s", err.text);
 		return EX_CONFIG;
 	}
 	if (!o.rate)

@@ -238,6 +238,49 @@ static void replies(void **state)
 	assert_false(control_is_error("running step=1/2 name=\"error\""));
 }
 
+/* Names from routine files in a multi-line reply (coachctl list): a line
+ * break, a literal backslash-n or an escape sequence in a name can neither
+ * end its line, hide the lines after it, nor reach the terminal. */
+static void reply_lines_from_files(void **state)
+{
+	static const char *const names[] = {
+		"Stretch\nWATCHDOG=trigger", "Back\\nfake line", "\033[2J\033]0;pwned\a",
+		"C1 \xc2\x9b" "31m", "bidi \xe2\x80\xae" "txt.exe", "bad \xff byte", "Last",
+	};
+	char reply[512], text[512], *line;
+	int lines = 0;
+
+	(void)state;
+	reply[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(control_reply_line(reply, sizeof(reply), "r%zu  %s", i, names[i]), 0);
+	/* On the wire: one line, no control characters. */
+	assert_null(strpbrk(reply, "\n\r\033\a"));
+	assert_null(strstr(reply, "\xc2\x9b"));
+	assert_null(strstr(reply, "\xe2\x80\xae"));
+	/* As printed: one line per routine, each as the rule leaves it. */
+	control_reply_text(reply, text, sizeof(text));
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		lines++;
+	assert_int_equal(lines, 7);
+	control_reply_text(reply, text, sizeof(text));
+	assert_string_equal(text,
+			    "r0  Stretch WATCHDOG=trigger\n"
+			    "r1  Back\\nfake line\n"
+			    "r2   [2J ]0;pwned \n"
+			    "r3  C1  31m\n"
+			    "r4  bidi  txt.exe\n"
+			    "r5  bad ? byte\n"
+			    "r6  Last");
+	/* A line that does not fit leaves no dangling break. */
+	assert_int_equal(control_reply(reply, 12, "%s", "first"), 0);
+	assert_int_equal(control_reply_line(reply, 12, "%s", "second"), -1);
+	assert_string_equal(reply, "first");
+	/* What an impostor or an older coachd sends raw is cleaned too. */
+	control_reply_text("ok \033[31mred\x85", text, sizeof(text));
+	assert_string_equal(text, "ok  [31mred?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +294,7 @@ int main(void)
 		cmocka_unit_test(binary_bytes),
 		cmocka_unit_test(small_reason_buffer),
 		cmocka_unit_test(replies),
+		cmocka_unit_test(reply_lines_from_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,8 @@ static void handler(void *ctx, const struct control_request *req, char *reply, s
 		reply[0] = '\0';
 	} else if (strcmp(req->arg, "two lines") == 0) {
 		snprintf(reply, size, "line one\nline two");
+	} else if (strcmp(req->arg, "escapes") == 0) {
+		snprintf(reply, size, "ok \033[2J\xc2\x9b" "31m\r");
 	} else {
 		snprintf(reply, size, "ok starting \"%s\"", req->arg);
 	}
@@ -315,7 +317,10 @@ static void handler_reply_is_one_line(void **state)
 
 	(void)state;
 	server_start(&srv, 1000, 0);
-	assert_string_equal(ask("start two lines\n"), "line one\n");
+	/* A raw line break or escape from a handler is cleaned, never sent, and
+	 * hides nothing after it (issue 16, finding 16). */
+	assert_string_equal(ask("start two lines\n"), "line one line two\n");
+	assert_string_equal(ask("start escapes\n"), "ok  [2J 31m \n");
 	assert_string_equal(ask("start empty\n"), "error: internal error (empty reply)\n");
 	server_stop(&srv);
 }

@@ -4,7 +4,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "safetext.h"
 
 /* Bytes of a client's text echoed back in an error; enough to recognise it,
  * short enough that the reason stays one readable line. */
@@ -210,43 +213,58 @@ const char *control_cmd_help(enum control_cmd cmd)
 	return (unsigned)cmd < CONTROL_CMD_MAX ? commands[cmd].help : "";
 }
 
-/* Formats PREFIX then FMT into REPLY; a truncated reply is cut on a character
- * boundary, and control characters become spaces so it stays one line. */
-static int __attribute__((format(printf, 4, 0)))
-vreply(char *reply, size_t size, const char *prefix, const char *fmt, va_list ap)
+/* Appends TEXT (clean by now: valid UTF-8, no control characters) to REPLY
+ * at AT, a backslash written as two so that "\\n" can only be a line break
+ * of control_reply_line.  Stops before a character that does not fit whole.
+ * Returns 0, or -1 when cut short. */
+static int put_escaped(char *reply, size_t size, size_t at, const char *text)
 {
-	size_t plen = strlen(prefix), n;
-	int w;
+	const unsigned char *t = (const unsigned char *)text;
 
-	if (size == 0)
-		return -1;
-	if (plen >= size) {
-		reply[0] = '\0';
-		return -1;
-	}
-	memcpy(reply, prefix, plen);
-	w = vsnprintf(reply + plen, size - plen, fmt, ap);
-	if (w < 0) {
-		reply[plen] = '\0';
-		return -1;
-	}
-	n = strlen(reply);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)reply[i] < 0x20 || reply[i] == 0x7f)
-			reply[i] = ' ';
-	if ((size_t)w < size - plen)
-		return 0;
-	/* Truncated: drop a last character whose bytes did not all fit. */
-	for (size_t i = n; i > 0; i--) {
-		size_t need = utf8_len((unsigned char)reply[i - 1]);
+	while (*t) {
+		size_t len = *t < 0x80 ? 1 : *t < 0xe0 ? 2 : *t < 0xf0 ? 3 : 4;
 
-		if (((unsigned char)reply[i - 1] & 0xc0) == 0x80)
-			continue;
-		if (need == 0 || need > n - (i - 1))
-			reply[i - 1] = '\0';
-		break;
+		if (at + len + (*t == '\\') >= size) {
+			reply[at] = '\0';
+			return -1;
+		}
+		if (*t == '\\')
+			reply[at++] = '\\';
+		memcpy(reply + at, t, len);
+		at += len;
+		t += len;
 	}
-	return -1;
+	reply[at] = '\0';
+	return 0;
+}
+
+/* Formats PREFIX then FMT, applies the safetext rule to the whole (names from
+ * files stay on the line) and writes it escaped into REPLY at AT. */
+static int __attribute__((format(printf, 5, 0)))
+vreply(char *reply, size_t size, size_t at, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t plen = strlen(prefix);
+	char *text;
+	va_list again;
+	int w, rc;
+
+	if (size == 0 || at >= size)
+		return -1;
+	reply[at] = '\0';
+	va_copy(again, ap);
+	w = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (w < 0)
+		return -1;
+	text = malloc(plen + (size_t)w + 1);
+	if (!text)
+		return -1;
+	memcpy(text, prefix, plen);
+	vsnprintf(text + plen, (size_t)w + 1, fmt, ap);
+	safetext_clean(text);
+	rc = put_escaped(reply, size, at, text);
+	free(text);
+	return rc;
 }
 
 int control_reply(char *reply, size_t size, const char *fmt, ...)
@@ -255,7 +273,7 @@ int control_reply(char *reply, size_t size, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreply(reply, size, "", fmt, ap);
+	rc = vreply(reply, size, 0, "", fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -266,9 +284,50 @@ int control_reply_error(char *reply, size_t size, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreply(reply, size, "error: ", fmt, ap);
+	rc = vreply(reply, size, 0, "error: ", fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int control_reply_line(char *reply, size_t size, const char *fmt, ...)
+{
+	size_t end = strnlen(reply, size), at = end;
+	va_list ap;
+	int rc;
+
+	if (end == size || (end > 0 && end + 2 >= size))
+		return -1;
+	if (end > 0) {
+		memcpy(reply + at, "\\n", 3);
+		at += 2;
+	}
+	va_start(ap, fmt);
+	rc = vreply(reply, size, at, "", fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		reply[end] = '\0';  /* a line shown whole or not at all */
+	return rc;
+}
+
+size_t control_reply_text(const char *reply, char *out, size_t size)
+{
+	size_t n, o = 0;
+
+	if (size == 0)
+		return 0;
+	/* Whatever sent it (an older coachd, something else on the socket), the
+	 * reply is printed under the same rule; only "\\n" breaks a line. */
+	n = safetext_copy(out, size, reply);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] == '\\' && i + 1 < n && (out[i + 1] == 'n' || out[i + 1] == '\\')) {
+			out[o++] = out[i + 1] == 'n' ? '\n' : '\\';
+			i++;
+		} else {
+			out[o++] = out[i];
+		}
+	}
+	out[o] = '\0';
+	return o;
 }
 
 bool control_is_error(const char *reply)

@@ -53,14 +53,28 @@ const char *control_cmd_usage(enum control_cmd cmd);
 /* What the command does, in a few words, for --help; "" when out of range. */
 const char *control_cmd_help(enum control_cmd cmd);
 
-/* Formats a reply line into REPLY (SIZE bytes), turning any control character
- * into a space so that it stays one line.  Returns 0, or -1 if truncated. */
+/* Formats a reply line into REPLY (SIZE bytes) under the safetext rule (see
+ * safetext.h), so that text from files stays on the one line, with each
+ * backslash doubled: on the wire "\\n" only ever separates the lines of a
+ * multi-line reply (control_reply_line).  A reply too long is cut on a
+ * character boundary.  Returns 0, or -1 if truncated. */
 int control_reply(char *reply, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Like control_reply with "error: " before the text. */
 int control_reply_error(char *reply, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Appends one line to the multi-line reply in REPLY ("" for the first), as
+ * control_reply formats it.  Returns 0, or -1 when it did not fit whole
+ * (REPLY is then left as it was). */
+int control_reply_line(char *reply, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The reply REPLY as text to print, in OUT (SIZE bytes): the safetext rule
+ * applied, then "\\n" turned into a line break and "\\\\" into a backslash.
+ * Returns the length of OUT. */
+size_t control_reply_text(const char *reply, char *out, size_t size);
 
 /* True when REPLY reports a failure (starts with "error"). */
 bool control_is_error(const char *reply);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "history_date.h"
+#include "safetext.h"
 
 static int cmp_day(const void *a, const void *b)
 {
@@ -78,8 +79,10 @@ static void print_session(const struct history_entry *e, FILE *out)
 	date[16] = '\0';
 	format_duration(e->seconds, spent, sizeof(spent));
 	snprintf(steps, sizeof(steps), "%u/%u", e->steps_done, e->steps_total);
-	fprintf(out, "%s  %-8s  %7s  %5s steps  %s\n", date,
-		e->result == HISTORY_FINISHED ? "finished" : "stopped", spent, steps, e->routine);
+	/* The name is read back from a file anyone in group coach may edit. */
+	safetext_print(out, "%s  %-8s  %7s  %5s steps  %s", date,
+		       e->result == HISTORY_FINISHED ? "finished" : "stopped", spent, steps,
+		       e->routine);
 }
 
 int history_format(const struct history *h, time_t now, size_t last, FILE *out)
@@ -125,11 +128,12 @@ int history_csv(const struct history *h, FILE *out)
 	fputs("date,routine,result,seconds,steps_done,steps_total\r\n", out);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct history_entry *e = &h->entries[i];
-		char date[HISTORY_DATE_SIZE] = "";
+		char date[HISTORY_DATE_SIZE] = "", name[HISTORY_MAX_ROUTINE];
 
 		history_format_date(e, date, sizeof(date));
 		fprintf(out, "%s,", date);
-		csv_field(e->routine, out);
+		safetext_copy(name, sizeof(name), e->routine);
+		csv_field(name, out);
 		fprintf(out, ",%s,%u,%u,%u\r\n", e->result == HISTORY_FINISHED ? "finished" : "stopped",
 			e->seconds, e->steps_done, e->steps_total);
 	}

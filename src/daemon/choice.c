@@ -13,19 +13,22 @@
 void choice_list(const char *dir, const char *current, char *reply, size_t size)
 {
 	struct routines r;
-	size_t o = 0;
 
 	if (routines_scan(dir, &r) < 0) {
 		control_reply_error(reply, size, "cannot read %s: %s", dir, strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < r.n && o < size; i++) {
+	/* One line per routine, each whole (control_reply_line): a name from a
+	 * file can neither end its line nor hide the ones after it. */
+	reply[0] = '\0';
+	for (size_t i = 0; i < r.n; i++) {
 		bool marked = (int)i == routines_index_of(&r, current);
-		int w = snprintf(reply + o, size - o, "%s%.*s%s  %s", i ? "\\n" : "",
-				 (int)strlen(r.entry[i].file) - 5, r.entry[i].file, marked ? " *" : "",
-				 r.entry[i].name[0] ? r.entry[i].name : "(has an error: coachd --check)");
 
-		o += w > 0 ? (size_t)w : 0;
+		if (control_reply_line(reply, size, "%.*s%s  %s", (int)strlen(r.entry[i].file) - 5,
+				       r.entry[i].file, marked ? " *" : "",
+				       r.entry[i].name[0] ? r.entry[i].name
+							  : "(has an error: coachd --check)") < 0)
+			break;
 	}
 	if (r.n == 0)
 		control_reply_error(reply, size, "no routines in %s", dir);

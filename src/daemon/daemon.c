@@ -361,9 +361,12 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 		d->play_when_loaded = true;
 		control_reply(reply, size, "ok starting when the routine is ready");
 		break;
-	case INTENT_STATUS:
-		status_line(si, reply, size);
+	case INTENT_STATUS: {
+		char line[1024];
+
+		control_reply(reply, size, "%s", status_line(si, line, sizeof(line)));
 		break;
+	}
 	case INTENT_RELOAD:
 		reload(d);
 		control_reply(reply, size, "ok reloading");

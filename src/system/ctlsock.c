@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "safetext.h"
 
 /* Connections accepted per wakeup, so that a flood cannot starve the loop's
  * other descriptors; the listener stays readable and is served again. */
@@ -252,7 +253,10 @@ static void answer(struct client *c, size_t len)
 		s->reply[0] = '\0';
 		s->fn(s->ctx, &req, s->reply, sizeof(s->reply));
 		s->reply[sizeof(s->reply) - 1] = '\0';
-		s->reply[strcspn(s->reply, "\r\n")] = '\0';  /* one line, whatever happens */
+		/* One line whatever the handler wrote: a line break or an escape
+		 * sequence in it (a name from a file) is cleaned, never sent, and
+		 * nothing after it is hidden. */
+		safetext_clean(s->reply);
 		if (s->reply[0] == '\0')
 			control_reply_error(s->reply, sizeof(s->reply), "internal error (empty reply)");
 	}

@@ -26,10 +26,10 @@ struct ctlsock;
 #define CTLSOCK_SYSTEM_PATH "/run/coach/coach.sock"
 
 /* Answers REQ by writing one line (no '\n') of at most SIZE - 1 bytes into
- * REPLY, e.g. "ok paused".  Runs inside the loop; it must not call
- * ctlsock_close (call loop_quit instead).  Only a line cut at its first
- * newline is sent; an empty one is sent as "error: internal error (empty
- * reply)". */
+ * REPLY, e.g. "ok paused", best with control_reply.  Runs inside the loop; it
+ * must not call ctlsock_close (call loop_quit instead).  What is sent is the
+ * line under the safetext rule (a '\n' or an escape becomes a space); an
+ * empty one is sent as "error: internal error (empty reply)". */
 typedef void ctlsock_handler(void *ctx, const struct control_request *req, char *reply,
 			     size_t size);
 

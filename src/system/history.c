@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "history_date.h"
+#include "safetext.h"
 #include "state.h"
 
 #ifndef COACH_STATEDIR
@@ -66,32 +67,13 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Copies NAME into OUT (SIZE bytes) as one line of valid UTF-8: control
- * characters become spaces, invalid bytes '?', and a cut never splits a
- * character.  An empty name becomes "-". */
+/* Copies NAME into OUT (SIZE bytes) as one field of one line: the safetext
+ * rule (a tab or a line break becomes a space), cut on a character boundary.
+ * An empty name becomes "-". */
 static void clean_name(const char *name, char *out, size_t size)
 {
-	const unsigned char *s = (const unsigned char *)(name ? name : "");
-	size_t n = 0, left = strlen((const char *)s);
-
-	while (left > 0) {
-		size_t len = utf8_len(s, left);
-
-		if (len == 0 && n + 1 < size) {
-			out[n++] = *s < 0x20 || *s == 0x7f ? ' ' : '?';
-			len = 1;
-		} else if (len > 0 && n + len < size) {
-			memcpy(out + n, s, len);
-			n += len;
-		} else {
-			break;
-		}
-		s += len;
-		left -= len;
-	}
-	if (n == 0 && size > 1)
-		out[n++] = '-';
-	out[n] = '\0';
+	if (safetext_copy(out, size, name ? name : "") == 0 && size > 1)
+		snprintf(out, size, "-");
 }
 
 void history_entry_init(struct history_entry *e, time_t when, const char *routine,

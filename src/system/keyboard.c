@@ -6,6 +6,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "safetext.h"
+
 static struct termios saved;
 static int saved_fd = -1;
 static bool progress_shown;
@@ -41,9 +43,12 @@ int keyboard_open(int fd)
 
 void keyboard_progress(const char *text)
 {
+	char line[512];
+
 	if (!isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "\r\033[K%s", text);
+	safetext_copy(line, sizeof(line), text);  /* a step's name: no escapes */
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	progress_shown = true;
 }

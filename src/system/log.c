@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "safetext.h"
+
 static const char *log_program = "coach";
 static int log_verbose;
 static int log_journal;
@@ -39,6 +41,9 @@ void log_msg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* Names and cues from files must not start a line (or a journal entry
+	 * with a priority of its own), nor drive the terminal. */
+	safetext_clean(line);
 	if (log_before_line)
 		log_before_line();
 	/* One fprintf per line so lines from two threads never interleave. */

@@ -10,6 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "safetext.h"
+
 int notify_send(const char *fmt, ...)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
@@ -32,6 +34,9 @@ int notify_send(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* One assignment per datagram: a step name such as "x\nWATCHDOG=trigger"
+	 * in STATUS= must not become an assignment of its own. */
+	safetext_clean(msg);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
