@@ -342,7 +342,7 @@ static void reports_errors(void **state)
 	(void)state;
 	append(&e);
 	assert_int_equal(history_load(dir, &h, &err), -EISDIR);
-	assert_non_null(strstr(err.text, "cannot read: Is a directory"));
+	assert_non_null(strstr(err.text, "cannot open: Is a directory"));
 	assert_int_equal(history_append(dir, &e, &err), -EISDIR);
 	assert_non_null(strstr(err.text, "cannot open: Is a directory"));
 	snprintf(p, sizeof(p), "%s/sub", path);
@@ -371,6 +371,62 @@ static void finds_the_file(void **state)
 	assert_int_equal(history_default_path(buf, 10), -ENAMETOOLONG);
 }
 
+/* The whole small file at P, NUL-terminated (static buffer). */
+static const char *contents(const char *p)
+{
+	static char buf[512];
+	FILE *f = fopen(p, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Issue 16, finding 17: with history.tsv a symbolic link, the daemon (root,
+ * outside the service) appended to the link's target; a FIFO hung `coachctl
+ * history` for ever.  Links are never followed, and only a regular file with
+ * one name is written.  (alarm: the old code would block on the FIFO.) */
+static void refuses_links_and_special_files(void **state)
+{
+	struct history_entry e = entry(NOV_24_0702_BERLIN, "R", HISTORY_FINISHED, 1, 1, 1);
+	struct diag err = { .text = "" };
+	struct history h;
+	char target[160];
+	FILE *f;
+
+	(void)state;
+	append(&e);  /* makes the folder */
+	snprintf(target, sizeof(target), "%s/shadow", dir);
+	assert_int_equal(unlink(path), 0);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("root:secret\n", f);
+	fclose(f);
+
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(history_append(path, &e, &err), -ELOOP);
+	assert_non_null(strstr(err.text, "history.tsv: error: cannot open: is a symbolic link"));
+	assert_int_equal(history_load(path, &h, &err), -ELOOP);
+	assert_string_equal(contents(target), "root:secret\n");
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(link(target, path), 0);
+	assert_int_equal(history_append(path, &e, &err), -EPERM);
+	assert_non_null(strstr(err.text, "cannot open: has other names (hard links)"));
+	assert_string_equal(contents(target), "root:secret\n");
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(history_load(path, &h, &err), -EPERM);
+	assert_non_null(strstr(err.text, "cannot open: is not a regular file"));
+	assert_int_equal(history_append(path, &e, &err), -EPERM);
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(survives_a_zero_filled_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(finds_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_links_and_special_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

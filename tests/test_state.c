@@ -296,6 +296,43 @@ static void makes_and_syncs_folders(void **state)
 	assert_int_equal(state_sync_parent(p), -ENOENT);
 }
 
+/* Issue 16, finding 17: the state file of a root daemon is never read or
+ * written through a link, a FIFO (it blocked the main loop on a reload) is
+ * refused at once, and a link left at PATH.tmp is replaced, not followed.
+ * (alarm: the old code would block on the FIFO.) */
+static void refuses_links_and_special_files(void **state)
+{
+	struct diag err = { .text = "" };
+	char target[160], tmp[160], buf[64];
+
+	(void)state;
+	save("routine", "a");
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	write_file(target, "routine=evil\n", 13);
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(state_load(path, "routine", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(state_save(path, "routine", "b", &err), -ELOOP);
+	assert_non_null(strstr(err.text, "cannot read: is a symbolic link"));
+	assert_string_equal(read_file(target), "routine=evil\n");
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(state_load(path, "routine", buf, sizeof(buf)), -EPERM);
+	assert_int_equal(state_save(path, "routine", "b", &err), -EPERM);
+	alarm(0);
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, tmp), 0);
+	save("routine", "c");
+	assert_string_equal(read_file(target), "routine=evil\n");
+	assert_int_equal(state_load(path, "routine", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "c");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cut_file_never_gives_a_wrong_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(finds_the_state_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(makes_and_syncs_folders, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_links_and_special_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "history_date.h"
+#include "safefile.h"
 #include "safetext.h"
 #include "state.h"
 
@@ -109,20 +110,23 @@ static int format_line(const struct history_entry *e, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
-/* Opens the log for appending, creating it and its folder when missing. */
-static int open_log(const char *path)
+/* Opens the log for appending, creating it and its folder when missing;
+ * never through a link, and only a regular file (see safefile.h).  Returns
+ * the descriptor, or -errno with *WHY set. */
+static int open_log(const char *path, const char **why)
 {
-	int flags = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC;
-	int fd = open(path, flags, 0640);
+	int flags = O_RDWR | O_APPEND | O_CREAT;
+	int fd = safefile_open(path, flags, 0640, why);
 	int rc;
 
-	if (fd >= 0 || errno != ENOENT)
-		return fd < 0 ? -errno : fd;
+	if (fd != -ENOENT)
+		return fd;
 	rc = state_make_parent(path);
-	if (rc < 0)
+	if (rc < 0) {
+		*why = strerror(-rc);
 		return rc;
-	fd = open(path, flags, 0640);
-	return fd < 0 ? -errno : fd;
+	}
+	return safefile_open(path, flags, 0640, why);
 }
 
 /* Fills BUF with what the append writes after SIZE bytes already in the file:
@@ -148,6 +152,7 @@ static int prepare(int fd, off_t size, const char *line, char *buf, size_t cap, 
 int history_append(const char *path, const struct history_entry *e, struct diag *err)
 {
 	char line[HISTORY_MAX_LINE], buf[HISTORY_MAX_LINE + sizeof(HEADER)];
+	const char *why;
 	struct stat st;
 	size_t n = 0;
 	int fd, rc;
@@ -156,20 +161,14 @@ int history_append(const char *path, const struct history_entry *e, struct diag 
 		diag_set(err, path, 0, 0, "cannot record a session dated before 0000 or after 9999");
 		return -EINVAL;
 	}
-	fd = open_log(path);
+	fd = open_log(path, &why);
 	if (fd < 0) {
-		diag_set(err, path, 0, 0, "cannot open: %s", strerror(-fd));
+		diag_set(err, path, 0, 0, "cannot open: %s", why);
 		return fd;
 	}
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
 		goto err_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		diag_set(err, path, 0, 0, "not a regular file");
-		close(fd);
-		return rc;
 	}
 	rc = prepare(fd, st.st_size, line, buf, sizeof(buf), &n);
 	if (rc == 0)
@@ -302,18 +301,20 @@ static int take_line(struct history *h, const char *line, size_t len, bool too_l
 int history_load(const char *path, struct history *h, struct diag *err)
 {
 	char chunk[4096], line[HISTORY_MAX_LINE];
+	const char *why;
 	size_t len = 0;
 	bool too_long = false;
 	int fd, rc = 0;
 
 	memset(h, 0, sizeof(*h));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
+	/* coachctl, root's too, reads the file the daemon names: never through
+	 * a link, never a FIFO that would block it for ever. */
+	fd = safefile_open(path, O_RDONLY, 0, &why);
+	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0) {
-		rc = -errno;
-		diag_set(err, path, 0, 0, "cannot open: %s", strerror(-rc));
-		return rc;
+		diag_set(err, path, 0, 0, "cannot open: %s", why);
+		return fd;
 	}
 	for (;;) {
 		ssize_t r = read(fd, chunk, sizeof(chunk));

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safefile.h"
+
 #define HEADER "# coach: choices remembered across restarts (written by coachd)\n"
 
 /* One `key=value` line of the file, pointing into its text. */
@@ -73,15 +75,18 @@ static bool next_kv(const char **p, const char *end, struct kv *out)
 }
 
 /* Reads the file at PATH into BUF (CAP bytes).  Returns 0 with *LEN set,
- * -EFBIG when it does not fit, or -errno. */
-static int read_small(const char *path, char *buf, size_t cap, size_t *len)
+ * -EFBIG when it does not fit, or -errno with *WHY (when given) saying why
+ * it could not be opened. */
+static int read_small(const char *path, char *buf, size_t cap, size_t *len, const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Never through a link, never a FIFO (it would block the main loop). */
+	int fd = safefile_open(path, O_RDONLY, 0, why);
 	size_t n = 0;
 	int rc = 0;
 
+	*len = 0;
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t r = read(fd, buf + n, cap - n);
 
@@ -196,7 +201,7 @@ int state_load(const char *path, const char *key, char *buf, size_t size)
 		buf[0] = '\0';
 	if (!text)
 		return -ENOMEM;
-	rc = read_small(path, text, STATE_MAX_SIZE, &len);
+	rc = read_small(path, text, STATE_MAX_SIZE, &len, NULL);
 	if (rc < 0) {
 		free(text);
 		return rc == -ENOENT ? 0 : rc;
@@ -280,7 +285,14 @@ static int replace(const char *path, const char *text, size_t len, struct diag *
 		diag_set(err, path, 0, 0, "cannot create its folder: %s", strerror(-rc));
 		return rc;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* A fresh file of our own: whatever was left at PATH.tmp (a link, a
+	 * hard link to another file) is removed, never written through. */
+	if (unlink(tmp) < 0 && errno != ENOENT) {
+		rc = -errno;
+		diag_set(err, tmp, 0, 0, "cannot remove: %s", strerror(-rc));
+		return rc;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		rc = -errno;
 		diag_set(err, tmp, 0, 0, "cannot create: %s", strerror(-rc));
@@ -312,6 +324,7 @@ err_unlink:
 
 int state_save(const char *path, const char *key, const char *value, struct diag *err)
 {
+	const char *why = "";
 	char *old, *text;
 	size_t len = 0, n;
 	int rc;
@@ -334,11 +347,11 @@ int state_save(const char *path, const char *key, const char *value, struct diag
 		goto out;
 	}
 	/* A missing file, or one too big to be ours, is started afresh. */
-	rc = read_small(path, old, STATE_MAX_SIZE, &len);
+	rc = read_small(path, old, STATE_MAX_SIZE, &len, &why);
 	if (rc == -ENOENT || rc == -EFBIG)
 		len = 0;
 	else if (rc < 0) {
-		diag_set(err, path, 0, 0, "cannot read: %s", strerror(-rc));
+		diag_set(err, path, 0, 0, "cannot read: %s", *why ? why : strerror(-rc));
 		goto out;
 	}
 	rc = rewrite(old, len, key, value, text, STATE_MAX_SIZE, &n);
