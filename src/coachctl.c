@@ -38,12 +38,16 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -s, --socket PATH   the daemon's socket (default: $RUNTIME_DIRECTORY/%s,\n"
 		"                      else %s if it exists, else\n"
-		"                      $XDG_RUNTIME_DIR/%s, else /tmp/coach-UID.sock)\n"
+		"                      $XDG_RUNTIME_DIR/%s, else\n"
+		"                      ${TMPDIR:-/tmp}/coach-UID/%s)\n"
 		"  -t, --timeout MS    how long to wait for the reply (default %d)\n"
 		"  -h, --help          this help\n\n"
-		"Prints the daemon's reply.  Exit status: 0 on success, 1 when the reply is\n"
-		"an error, 64 for a bad command or option, 69 when coachd cannot be reached.\n",
-		CTLSOCK_NAME, CTLSOCK_SYSTEM_PATH, CTLSOCK_NAME, DEFAULT_TIMEOUT_MS);
+		"Prints the daemon's reply.  Only a daemon run by root, the %s user or\n"
+		"you is believed (a socket served by anyone else is refused).\n"
+		"Exit status: 0 on success, 1 when the reply is an error, 64 for a bad\n"
+		"command or option, 69 when coachd cannot be reached or is not trusted.\n",
+		CTLSOCK_NAME, CTLSOCK_SYSTEM_PATH, CTLSOCK_NAME, CTLSOCK_NAME, DEFAULT_TIMEOUT_MS,
+		CTLSOCK_DAEMON_USER);
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -196,7 +200,7 @@ int main(int argc, char **argv)
 	}
 
 	rc = ctlsock_request(o.socket, line, reply, sizeof(reply), o.timeout_ms, &err);
-	if (req.cmd == CONTROL_HISTORY) {
+	if (req.cmd == CONTROL_HISTORY && rc != -EPERM) {
 		/* The daemon names its file; without a daemon, the usual place. */
 		bool named = rc == 0 && strncmp(reply, "ok /", 4) == 0;
 		char named_path[sizeof(reply)];

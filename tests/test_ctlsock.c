@@ -22,10 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <grp.h>
+#include <signal.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -468,27 +472,40 @@ static void disconnect_mid_reply(void **state)
 }
 
 /* 64 silent connections fill the table: the next is told "error: busy". */
-static void busy_when_full(void **state)
+/* Issue 16, finding 23: CTLSOCK_MAX_CLIENTS idle clients that reconnect
+ * whenever they are dropped locked every other client out ("error: busy" 20
+ * times out of 20).  When full, the oldest idle one makes room, again and
+ * again: a newcomer is always answered. */
+static void full_server_drops_the_oldest_idle(void **state)
 {
-	int held[CTLSOCK_MAX_CLIENTS];
+	int held[CTLSOCK_MAX_CLIENTS], extra;
 	char buf[256];
-	const char *r = NULL;
 
 	(void)state;
-	server_start(&srv, 1000, 0);
+	server_start(&srv, 5000, 0);
 	for (int i = 0; i < CTLSOCK_MAX_CLIENTS; i++)
 		held[i] = client_connect();
-	assert_string_equal(ask("status\n"), "error: busy\n");
+	/* An idle newcomer cannot push out connections still in their grace:
+	 * idle clients churn only slowly among themselves. */
+	extra = client_connect();
+	client_read_all(extra, buf, sizeof(buf), 2000);
+	assert_string_equal(buf, "error: busy\n");
+	close(extra);
+	/* Past their grace, so that a newcomer takes a slot whether or not the
+	 * server sees its line with the connection. */
+	usleep((CTLSOCK_GRACE_MS + 50) * 1000);
+	for (int round = 0; round < 20; round++) {
+		int oldest = round % CTLSOCK_MAX_CLIENTS;
+
+		assert_string_equal(ask("status\n"), STATUS_LINE "\n");
+		/* The oldest squatter was told and closed; it comes straight back. */
+		client_read_all(held[oldest], buf, sizeof(buf), 2000);
+		assert_string_equal(buf, "error: busy\n");
+		close(held[oldest]);
+		held[oldest] = client_connect();
+	}
 	for (int i = 0; i < CTLSOCK_MAX_CLIENTS; i++)
 		close(held[i]);
-	/* The server notices the closes soon; then there is room again. */
-	for (int tries = 0; tries < 100; tries++) {
-		r = exchange("status\n", 7, buf, sizeof(buf));
-		if (strcmp(r, "error: busy\n") != 0)
-			break;
-		usleep(10 * 1000);
-	}
-	assert_string_equal(r, STATUS_LINE "\n");
 	server_stop(&srv);
 }
 
@@ -767,7 +784,7 @@ static char *save(const char *name)
 
 static void default_path(void **state)
 {
-	char *rt = save("RUNTIME_DIRECTORY"), *xdg = save("XDG_RUNTIME_DIR");
+	char *rt = save("RUNTIME_DIRECTORY"), *xdg = save("XDG_RUNTIME_DIR"), *tmp = save("TMPDIR");
 	char buf[128], expected[128], tiny[8];
 	struct stat st;
 	int system = lstat(CTLSOCK_SYSTEM_PATH, &st) == 0;
@@ -789,19 +806,168 @@ static void default_path(void **state)
 	assert_int_equal(ctlsock_default_path(buf, sizeof(buf)), 0);
 	assert_string_equal(buf, system ? CTLSOCK_SYSTEM_PATH : "/run/user/1000/coach.sock");
 
+	/* Last, a folder of our own in $TMPDIR or /tmp (issue 16, finding 18:
+	 * anyone could create /tmp/coach-0.sock first). */
 	unsetenv("XDG_RUNTIME_DIR");
-	snprintf(expected, sizeof(expected), "/tmp/coach-%u.sock", (unsigned)getuid());
+	setenv("TMPDIR", "relative", 1);
+	snprintf(expected, sizeof(expected), "/tmp/coach-%u/coach.sock", (unsigned)getuid());
 	assert_int_equal(ctlsock_default_path(buf, sizeof(buf)), 0);
 	assert_string_equal(buf, system ? CTLSOCK_SYSTEM_PATH : expected);
 	setenv("XDG_RUNTIME_DIR", "", 1);
 	assert_int_equal(ctlsock_default_path(buf, sizeof(buf)), 0);
 	assert_string_equal(buf, system ? CTLSOCK_SYSTEM_PATH : expected);
+	setenv("TMPDIR", "/var/tmp", 1);
+	snprintf(expected, sizeof(expected), "/var/tmp/coach-%u/coach.sock", (unsigned)getuid());
+	assert_int_equal(ctlsock_default_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, system ? CTLSOCK_SYSTEM_PATH : expected);
+	restore("TMPDIR", tmp);
 
 	setenv("RUNTIME_DIRECTORY", "/run/coach", 1);
 	assert_int_equal(ctlsock_default_path(tiny, sizeof(tiny)), -ENAMETOOLONG);
 	assert_string_equal(tiny, "");
 	restore("RUNTIME_DIRECTORY", rt);
 	restore("XDG_RUNTIME_DIR", xdg);
+}
+
+/* ---- another user's programs (issue 16, finding 18) ---- */
+
+#define NOBODY 65534
+
+/* Starts a child that, as uid NOBODY, listens at P and answers each
+ * connection with REPLY; returns its pid once it listens. */
+static pid_t impostor(const char *p, const char *reply)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int ready[2];
+	char c;
+	pid_t pid;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd;
+
+		memcpy(sa.sun_path, p, strlen(p) + 1);
+		if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) < 0)
+			_exit(1);
+		/* Gone with the test, even one that fails half way (set after
+		 * setresuid, which clears it). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+			_exit(1);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0)
+			_exit(2);
+		(void)write(ready[1], "r", 1);
+		for (;;) {
+			int cl = accept(fd, NULL, NULL);
+
+			if (cl >= 0) {
+				(void)send(cl, reply, strlen(reply), MSG_NOSIGNAL);
+				close(cl);
+			}
+		}
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+static void stop_impostor(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* A folder that user NOBODY may write in, as /tmp: sticky, everyone's. */
+static void make_shared(const char *p)
+{
+	assert_int_equal(chmod(dir, 0711), 0);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(chmod(p, 01777), 0);
+}
+
+/* root's `coachctl history` read whatever path a squatter's socket named
+ * ("25 damaged lines in /etc/shadow"): a reply from a socket served by
+ * anyone but root, the coach user or ourselves is not believed. */
+static void impostor_is_not_believed(void **state)
+{
+	char pub[96], p[128], reply[256];
+	struct diag err;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(pub, sizeof(pub), "%s/pub", dir);
+	snprintf(p, sizeof(p), "%s/coach.sock", pub);
+	make_shared(pub);
+	pid = impostor(p, "ok /etc/shadow\n");
+	assert_int_equal(ctlsock_request(p, "history", reply, sizeof(reply), 1000, &err), -EPERM);
+	assert_string_equal(reply, "");
+	assert_non_null(strstr(err.text, "not trusting"));
+	assert_non_null(strstr(err.text, "uid 65534"));
+	assert_false(ctlsock_trusted_uid(NOBODY));
+	assert_true(ctlsock_trusted_uid(0));
+	assert_true(ctlsock_trusted_uid(getuid()));
+	stop_impostor(pid);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rmdir(pub), 0);
+}
+
+/* coachd exited 69 on a squatted /tmp/coach-0.sock, saying another coachd
+ * ran there.  Its folder, the socket in it and the fallback folder are now
+ * checked, and a squatter is named as such. */
+static void squatted_places_refused(void **state)
+{
+	char sub[96], p[128], link_dir[96];
+	struct ctlsock *s = NULL;
+	struct loop *l = loop_new();
+	struct diag err;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	/* The fallback folder, made first by someone else. */
+	snprintf(sub, sizeof(sub), "%s/coach-0", dir);
+	snprintf(p, sizeof(p), "%s/coach.sock", sub);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(chown(sub, NOBODY, NOBODY), 0);
+	assert_int_equal(ctlsock_make_folder(p, &err), -EPERM);
+	assert_non_null(strstr(err.text, "belongs to uid 65534, not to us"));
+	assert_int_equal(ctlsock_open(&s, l, p, handler, NULL, &err), -EPERM);
+	assert_null(s);
+	assert_int_equal(rmdir(sub), 0);
+	/* Ours, made when missing. */
+	assert_int_equal(ctlsock_make_folder(p, &err), 0);
+	assert_int_equal(ctlsock_open(&s, l, p, handler, NULL, &err), 0);
+	ctlsock_close(s);
+	assert_int_equal(rmdir(sub), 0);
+	/* A folder anyone may write to, not sticky; a link for a folder. */
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(ctlsock_open(&s, l, p, handler, NULL, &err), -EPERM);
+	assert_non_null(strstr(err.text, "can be written by anyone"));
+	assert_int_equal(rmdir(sub), 0);
+	snprintf(link_dir, sizeof(link_dir), "%s/link", dir);
+	assert_int_equal(symlink("/tmp", link_dir), 0);
+	snprintf(p, sizeof(p), "%s/coach.sock", link_dir);
+	assert_int_equal(ctlsock_open(&s, l, p, handler, NULL, &err), -ENOTDIR);
+	assert_int_equal(unlink(link_dir), 0);
+	/* Another user's live socket where ours goes. */
+	snprintf(sub, sizeof(sub), "%s/pub", dir);
+	snprintf(p, sizeof(p), "%s/coach.sock", sub);
+	make_shared(sub);
+	pid = impostor(p, "ok\n");
+	assert_int_equal(ctlsock_open(&s, l, p, handler, NULL, &err), -EADDRINUSE);
+	assert_non_null(strstr(err.text, "held by a program of uid 65534"));
+	stop_impostor(pid);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rmdir(sub), 0);
+	loop_free(l);
 }
 
 /* Opening and closing leaves nothing behind, many times over. */
@@ -836,7 +1002,7 @@ int main(void)
 		T(slow_client_is_dropped),
 		T(client_that_never_reads),
 		T(disconnect_mid_reply),
-		T(busy_when_full),
+		T(full_server_drops_the_oldest_idle),
 		T(hundred_clients_at_once),
 		T(out_of_descriptors),
 		T(stale_socket_replaced),
@@ -847,6 +1013,8 @@ int main(void)
 		T(request_failures),
 		T(default_path),
 		T(no_descriptor_leaks),
+		T(impostor_is_not_believed),
+		T(squatted_places_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

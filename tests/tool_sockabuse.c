@@ -1,6 +1,6 @@
 /*
  * tool_sockabuse: misbehaving clients for the control socket.
- *   tool_sockabuse SOCKET KIND [N]
+ *   tool_sockabuse SOCKET KIND [N [SECONDS]]
  * KIND:
  *   oversized   sends 100 KiB without a newline, prints the reply line
  *   junk        sends 4 KiB of binary bytes and a newline, prints the reply
@@ -10,6 +10,9 @@
  *   flood       opens N connections at once, then sends "status" on each
  *               and counts the replies ("ok", "busy", "error", none)
  *   hangup      sends "status" and closes before the reply is read
+ *   squat       keeps N idle connections for SECONDS (default 5), each one
+ *               reconnected the moment the server drops it; prints how
+ *               many drops it saw
  * Prints one result line; exits 0 when the server behaved (answered or
  * closed the connection) and 1 when it hung past the timeout.
  */
@@ -20,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TIMEOUT_MS 5000
@@ -126,6 +130,40 @@ static int flood(const char *path, int n)
 	return none > 0;
 }
 
+static int squat(const char *path, int n, int seconds)
+{
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+	time_t end = time(NULL) + seconds;
+	long drops = 0;
+	char buf[256];
+
+	if (!p)
+		return 1;
+	for (int i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = connect_to(path), .events = POLLIN };
+	while (time(NULL) < end) {
+		if (poll(p, (nfds_t)n, 100) < 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (!p[i].revents && p[i].fd >= 0)
+				continue;
+			if (p[i].fd >= 0) {
+				(void)read(p[i].fd, buf, sizeof(buf));
+				close(p[i].fd);
+				drops++;
+			}
+			p[i].fd = connect_to(path);
+			p[i].revents = 0;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	printf("squat: %d connections, %ld drops\n", n, drops);
+	free(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path, *kind;
@@ -141,6 +179,8 @@ int main(int argc, char **argv)
 	n = argc > 3 ? atoi(argv[3]) : 1;
 	if (strcmp(kind, "flood") == 0)
 		return flood(path, n);
+	if (strcmp(kind, "squat") == 0)
+		return squat(path, n, argc > 4 ? atoi(argv[4]) : 5);
 	fd = connect_to(path);
 	if (fd < 0) {
 		printf("%s: cannot connect: %s\n", kind, strerror(errno));

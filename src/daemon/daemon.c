@@ -700,7 +700,11 @@ static int setup(struct daemon *d)
 		snprintf(d->socket_path, sizeof(d->socket_path), "%s", d->opt->socket);
 	else if (ctlsock_default_path(d->socket_path, sizeof(d->socket_path)) < 0)
 		return EX_SOFTWARE;
-	rc = ctlsock_open(&d->sock, d->loop, d->socket_path, on_request, d, &err);
+	/* The default's folder may be ours to make ($TMPDIR/coach-UID); one
+	 * that someone else made is refused. */
+	rc = d->opt->socket ? 0 : ctlsock_make_folder(d->socket_path, &err);
+	if (rc == 0)
+		rc = ctlsock_open(&d->sock, d->loop, d->socket_path, on_request, d, &err);
 	if (rc < 0) {
 		log_error("%s", err.text);
 		return EX_UNAVAILABLE;

@@ -5,7 +5,9 @@
 #include "ctlsock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +37,8 @@ struct client {
 	struct ctlsock *s;
 	int fd;                   /* -1 when the slot is free */
 	bool writing;             /* the request is answered; sending the reply */
+	uint64_t seq;             /* order of acceptance: the oldest makes room */
+	uint64_t since_ms;        /* accepted at (CLOCK_MONOTONIC) */
 	uint64_t deadline_ms;     /* dropped once CLOCK_MONOTONIC passes this */
 	size_t len;               /* request bytes in `in` */
 	char in[CONTROL_MAX_LINE];
@@ -56,6 +60,7 @@ struct ctlsock {
 	uint64_t timer_due;
 	bool accept_paused;
 	uint64_t accept_resume_ms;
+	uint64_t accepted;        /* connections accepted so far: the next seq */
 	struct client client[CTLSOCK_MAX_CLIENTS];
 	/* Requests are answered one at a time, so one buffer serves them all. */
 	char reply[CONTROL_MAX_REPLY];
@@ -305,13 +310,49 @@ static void on_client(void *ctx, int fd, uint32_t events)
 		read_request(c);
 }
 
+/* True when the client at FD has sent a whole request line already (or as
+ * much as a request may hold): it can be answered at once. */
+static bool request_waiting(int fd)
+{
+	char peek[CONTROL_MAX_LINE];
+	ssize_t n = recv(fd, peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT);
+
+	return n > 0 && (memchr(peek, '\n', (size_t)n) || (size_t)n == sizeof(peek));
+}
+
+/* The slot for a new connection at FD: a free one, else one taken from the
+ * oldest connection that has not sent its request yet.  A full set of idle
+ * clients that reconnect whenever they are dropped would otherwise lock out
+ * everyone else, the buttons' owner running `coachctl status` included.
+ * Connections that sit idle can only push out ones idle for at least
+ * CTLSOCK_GRACE_MS, so they churn slowly among themselves; one that arrives
+ * with its line (as coachctl does) may take the oldest idle one's slot at
+ * once.  NULL when there is no slot to give. */
+static struct client *free_slot(struct ctlsock *s, int fd)
+{
+	struct client *oldest = NULL;
+	uint64_t now = now_ms();
+
+	for (int i = 0; i < CTLSOCK_MAX_CLIENTS; i++) {
+		struct client *c = &s->client[i];
+
+		if (c->fd < 0)
+			return c;
+		if (!c->writing && (!oldest || c->seq < oldest->seq))
+			oldest = c;
+	}
+	if (!oldest || (now < oldest->since_ms + CTLSOCK_GRACE_MS && !request_waiting(fd)))
+		return NULL;
+	/* Told why, as a newcomer refused would be. */
+	(void)send(oldest->fd, "error: busy\n", 12, MSG_NOSIGNAL | MSG_DONTWAIT);
+	drop(oldest);
+	return oldest;
+}
+
 static void add_client(struct ctlsock *s, int fd)
 {
-	struct client *c = NULL;
+	struct client *c = free_slot(s, fd);
 
-	for (int i = 0; i < CTLSOCK_MAX_CLIENTS && !c; i++)
-		if (s->client[i].fd < 0)
-			c = &s->client[i];
 	if (!c || (s->sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s->sndbuf,
 						sizeof(s->sndbuf)) < 0)) {
 		refuse(fd);
@@ -321,13 +362,18 @@ static void add_client(struct ctlsock *s, int fd)
 		refuse(fd);
 		return;
 	}
-	*c = (struct client){ .s = s, .fd = fd, .deadline_ms = now_ms() + s->timeout_ms };
+	*c = (struct client){ .s = s, .fd = fd, .seq = s->accepted++, .since_ms = now_ms() };
+	c->deadline_ms = c->since_ms + s->timeout_ms;
 	if (schedule(s) < 0) {
 		/* Without a deadline a silent client would hold its slot forever. */
 		(void)loop_remove(s->loop, fd);
 		*c = (struct client){ .s = s, .fd = -1 };
 		refuse(fd);
+		return;
 	}
+	/* A client usually sends its line with the connection: answer it now,
+	 * before a flood of newer ones can take its place. */
+	read_request(c);
 }
 
 static void on_listen(void *ctx, int fd, uint32_t events)
@@ -377,12 +423,23 @@ static void on_timer(void *ctx)
 
 /* ---- server: the listening socket ---- */
 
+/* Who serves the socket FD is connected to, or (uid_t)-1 when that cannot be
+ * told. */
+static uid_t peer_uid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ? (uid_t)-1 : cred.uid;
+}
+
 /* Something already has PATH.  Returns 0 once it is gone (a stale socket left
- * by a crash is removed), else -errno: a live daemon or a file that is not a
- * socket is never touched. */
+ * by a crash is removed), else -errno: a live daemon, another user's program
+ * or a file that is not a socket is never touched. */
 static int clear_stale(const struct sockaddr_un *sa, const char *path, struct diag *err)
 {
 	struct stat st;
+	uid_t owner = (uid_t)-1;
 	int fd, rc, e;
 
 	if (lstat(path, &st) < 0)
@@ -394,7 +451,12 @@ static int clear_stale(const struct sockaddr_un *sa, const char *path, struct di
 		return fail_sys(err, "cannot create a socket");
 	rc = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
 	e = errno;
+	if (rc == 0)
+		owner = peer_uid(fd);
 	close_fd(fd);
+	if (rc == 0 && owner != geteuid())
+		return fail(err, EADDRINUSE, "%s is held by a program of uid %u, not ours; someone "
+			    "may be squatting it: not replacing it", path, (unsigned)owner);
 	/* EAGAIN: someone listens but its backlog is full; alive all the same. */
 	if (rc == 0 || e == EAGAIN)
 		return fail(err, EADDRINUSE, "another coachd is running on %s", path);
@@ -409,6 +471,54 @@ static int clear_stale(const struct sockaddr_un *sa, const char *path, struct di
 	return 0;
 }
 
+/* Copies the folder part of PATH into DIR (SIZE bytes). */
+static void parent_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == path)
+		snprintf(dir, size, "/");
+	else
+		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+/* The folder that will hold our socket must be ours to hold it in: a real
+ * folder (not a link), owned by us or root, that others cannot write to
+ * unless it is sticky (/tmp).  Anyone else could have made it, or could
+ * replace the socket in it, to be taken for the daemon. */
+static int check_folder(const char *path, struct diag *err)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+
+	parent_of(path, dir, sizeof(dir));
+	if (lstat(dir, &st) < 0)
+		return fail_sys(err, "cannot use %s for the socket", dir);
+	if (!S_ISDIR(st.st_mode))
+		return fail(err, ENOTDIR, "%s is not a folder (a link?); not putting the socket there", dir);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return fail(err, EPERM, "%s belongs to uid %u, not to us (uid %u): someone may be "
+			    "squatting it; remove it, or set XDG_RUNTIME_DIR or --socket", dir,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		return fail(err, EPERM, "%s can be written by anyone; not putting the socket there", dir);
+	return 0;
+}
+
+int ctlsock_make_folder(const char *path, struct diag *err)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	if (strlen(path) >= sizeof(dir))
+		return fail(err, ENAMETOOLONG, "socket path too long: %s", path);
+	parent_of(path, dir, sizeof(dir));
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return fail_sys(err, "cannot create %s for the socket", dir);
+	return check_folder(path, err);
+}
+
 int ctlsock_open(struct ctlsock **out, struct loop *l, const char *path, ctlsock_handler *fn,
 		 void *ctx, struct diag *err)
 {
@@ -419,6 +529,8 @@ int ctlsock_open(struct ctlsock **out, struct loop *l, const char *path, ctlsock
 
 	*out = NULL;
 	rc = set_addr(&sa, path, err);
+	if (rc == 0)
+		rc = check_folder(path, err);
 	if (rc < 0)
 		return rc;
 	s = calloc(1, sizeof(*s));
@@ -456,8 +568,9 @@ int ctlsock_open(struct ctlsock **out, struct loop *l, const char *path, ctlsock
 	}
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	/* Before listen(), so that nobody connects while the umask's mode holds. */
-	if (chmod(path, 0660) < 0) {
+	/* Before listen(), so that nobody connects while the umask's mode holds;
+	 * never through a link put in the socket's place. */
+	if (fchmodat(AT_FDCWD, path, 0660, AT_SYMLINK_NOFOLLOW) < 0) {
 		rc = fail_sys(err, "cannot set the mode of %s", path);
 		goto err_unlink;
 	}
@@ -559,15 +672,89 @@ static int read_reply(int fd, const char *path, char *reply, size_t size, uint64
 	}
 }
 
+bool ctlsock_trusted_uid(uid_t uid)
+{
+	const struct passwd *pw;
+
+	if (uid == 0 || uid == getuid() || uid == geteuid())
+		return true;
+	pw = getpwnam(CTLSOCK_DAEMON_USER);
+	return pw && pw->pw_uid == uid;
+}
+
+/* Checks who serves the socket FD is connected to, before a word of its
+ * reply is believed: root's `coachctl history` opens the file the reply
+ * names.  Returns 0, or -EPERM with ERR filled. */
+static int check_peer(int fd, const char *path, struct diag *err)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return fail_sys(err, "cannot tell who serves %s", path);
+	if (!ctlsock_trusted_uid(cred.uid))
+		return fail(err, EPERM, "not trusting %s: it is served by uid %u, not by root, %s or "
+			    "you (someone may be squatting the socket; see coachctl --help)",
+			    path, (unsigned)cred.uid, CTLSOCK_DAEMON_USER);
+	return 0;
+}
+
+/* One connection: sends BUF (LEN bytes, '\n' included), reads the reply
+ * before DEADLINE.  Returns 0, or -errno with ERR filled. */
+static int request_once(const struct sockaddr_un *sa, const char *path, const char *buf,
+			size_t len, char *reply, size_t size, uint64_t deadline, int timeout_ms,
+			struct diag *err)
+{
+	uint64_t now = now_ms();
+	int left = now < deadline ? (int)(deadline - now) : 1;
+	struct timeval tv = { .tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000 };
+	size_t sent = 0;
+	int fd, rc;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail_sys(err, "cannot create a socket");
+	/* connect() to a Unix socket waits only while the daemon's backlog is
+	 * full, and send() only while its buffer is; SO_SNDTIMEO bounds both. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		rc = fail_sys(err, "cannot set a timeout");
+		goto done;
+	}
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		if (errno == EAGAIN || errno == EINPROGRESS)
+			rc = fail(err, ETIMEDOUT, "%s did not accept the connection within %d ms",
+				  path, timeout_ms);
+		else
+			rc = fail_sys(err, "cannot connect to %s", path);
+		goto done;
+	}
+	rc = check_peer(fd, path, err);
+	if (rc < 0)
+		goto done;
+	while (sent < len) {
+		ssize_t n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+
+		if (n < 0 && errno != EINTR) {
+			rc = fail_sys(err, "cannot send to %s", path);
+			goto done;
+		}
+		sent += n > 0 ? (size_t)n : 0;
+	}
+	rc = read_reply(fd, path, reply, size, deadline, timeout_ms, err);
+done:
+	close_fd(fd);
+	return rc;
+}
+
 int ctlsock_request(const char *path, const char *line, char *reply, size_t size,
 		    int timeout_ms, struct diag *err)
 {
 	struct sockaddr_un sa;
-	struct timeval tv;
 	char buf[CONTROL_MAX_LINE];
-	size_t len = strlen(line), sent = 0;
+	size_t len = strlen(line);
 	uint64_t deadline;
-	int fd, rc;
+	unsigned pause_ms = 10;
+	int rc;
 
 	if (size == 0)
 		return fail(err, EINVAL, "no room for the reply");
@@ -582,38 +769,19 @@ int ctlsock_request(const char *path, const char *line, char *reply, size_t size
 	memcpy(buf, line, len);
 	buf[len++] = '\n';
 	deadline = now_ms() + (uint64_t)timeout_ms;
+	for (;;) {
+		bool busy;
 
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail_sys(err, "cannot create a socket");
-	/* connect() to a Unix socket waits only while the daemon's backlog is
-	 * full, and send() only while its buffer is; SO_SNDTIMEO bounds both. */
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
-		rc = fail_sys(err, "cannot set a timeout");
-		goto done;
+		rc = request_once(&sa, path, buf, len, reply, size, deadline, timeout_ms, err);
+		/* Busy, or pushed out before the request went: the daemon is
+		 * there and makes room, so try again while there is time. */
+		busy = (rc == 0 && strcmp(reply, "error: busy") == 0) || rc == -EPIPE ||
+		       rc == -ECONNRESET;
+		if (!busy || now_ms() + pause_ms >= deadline)
+			break;
+		(void)poll(NULL, 0, (int)pause_ms);
+		pause_ms = pause_ms < 160 ? pause_ms * 2 : pause_ms;
 	}
-	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		if (errno == EAGAIN || errno == EINPROGRESS)
-			rc = fail(err, ETIMEDOUT, "%s did not accept the connection within %d ms",
-				  path, timeout_ms);
-		else
-			rc = fail_sys(err, "cannot connect to %s", path);
-		goto done;
-	}
-	while (sent < len) {
-		ssize_t n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
-
-		if (n < 0 && errno != EINTR) {
-			rc = fail_sys(err, "cannot send to %s", path);
-			goto done;
-		}
-		sent += n > 0 ? (size_t)n : 0;
-	}
-	rc = read_reply(fd, path, reply, size, deadline, timeout_ms, err);
-done:
-	close_fd(fd);
 	if (rc < 0)
 		reply[0] = '\0';
 	return rc;
@@ -633,8 +801,10 @@ int ctlsock_default_path(char *buf, size_t size)
 		w = snprintf(buf, size, "%s", CTLSOCK_SYSTEM_PATH);
 	else if ((dir = getenv("XDG_RUNTIME_DIR")) && *dir)
 		w = snprintf(buf, size, "%s/%s", dir, CTLSOCK_NAME);
+	else if ((dir = getenv("TMPDIR")) && dir[0] == '/')
+		w = snprintf(buf, size, "%s/coach-%u/%s", dir, (unsigned)getuid(), CTLSOCK_NAME);
 	else
-		w = snprintf(buf, size, "/tmp/coach-%u.sock", (unsigned)getuid());
+		w = snprintf(buf, size, "/tmp/coach-%u/%s", (unsigned)getuid(), CTLSOCK_NAME);
 	if (w < 0 || (size_t)w >= size) {
 		if (size > 0)
 			buf[0] = '\0';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Socket abuse while a session plays: oversized requests, binary junk, half
 # lines, silent clients, clients that never read, 100 clients at once, clients
-# that hang up mid-reply.  The daemon keeps answering, the session keeps its
+# that hang up mid-reply, idle clients that take every slot and come back.  The daemon keeps answering, the session keeps its
 # timing (a 6 s hold is 6 s in the recording), and no descriptor leaks.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +63,20 @@ if awk -v h="$held" 'BEGIN { exit !(h > 5.99 && h < 6.01) }'; then
 else
 	fail timing-kept "hold lasted $held s, expected 6.000"
 fi
+# Issue 16, finding 23: as many idle clients as the daemon serves, each one
+# reconnecting the moment it is dropped, locked every other client out
+# ("error: busy" 20 times out of 20).  The oldest idle one makes room.
+"$ABUSE" "$SOCK" squat 64 6 >"$E2E_TMP/squat.out" &
+SQUAT=$!
+sleep 1
+answered=0
+for _ in $(seq 20); do
+	ctl status >/dev/null 2>&1 && answered=$((answered + 1))
+done
+wait "$SQUAT"
+cat "$E2E_TMP/squat.out"
+[ "$answered" -eq 20 ] && pass status-beside-squatters || fail status-beside-squatters "$answered of 20 answered"
+
 # Let the dropped clients' timeouts pass, then count descriptors.
 sleep 2.5
 fds_after=$(fds)
