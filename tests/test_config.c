@@ -34,7 +34,7 @@ static void empty_file_gives_defaults(void **state)
 	assert_string_equal(c.voice, "en");
 	assert_string_equal(c.device, "default");
 	assert_int_equal(c.rate, 48000);
-	assert_int_equal(c.latency_ms, 40);
+	assert_int_equal(c.latency_ms, 100);
 	assert_int_equal(c.volume, 80);
 	assert_int_equal(c.tones, 100);
 	assert_int_equal(c.gentle_ms, 6000);
@@ -59,7 +59,7 @@ static void shipped_config_loads(void **state)
 	if (config_load("config/coach.yaml", &c, &err) < 0)
 		fail_msg("%s", err.text);
 	assert_string_equal(c.routine, "morning-back");
-	assert_int_equal(c.latency_ms, 40);
+	assert_int_equal(c.latency_ms, 100);
 	assert_null(c.buttons.chip);  /* "auto" */
 	config_free(&c);
 }
@@ -154,7 +154,7 @@ static void located_errors(void **state)
 	expect_error("audio:\n  volume: 150\n",
 		     "coach.yaml:2:11: error: invalid value '150' for 'volume' (expected a whole number from 0 to 100, default 80)");
 	expect_error("audio:\n  latency: 2\n",
-		     "coach.yaml:2:12: error: 'latency' is too long: 2 (expected at most 500ms, default 40ms)");
+		     "coach.yaml:2:12: error: 'latency' is too long: 2 (expected at most 500ms, default 100ms)");
 	expect_error("buttons:\n  play: 17\n  next: 17\n",
 		     "coach.yaml:2:3: error: buttons: play, next and led must be different lines (play 17, next 17, led -1)");
 	expect_error("schedule:\n  - time: \"25:00\"\n",

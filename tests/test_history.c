@@ -17,7 +17,7 @@
 
 #include "history.h"
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches\n"
 #define NOV_24_0702_BERLIN 1795500133   /* 2026-11-24T06:02:13Z */
 #define JUL_1_0700_BERLIN  1782882000   /* 2026-07-01T05:00:00Z */
 
@@ -115,6 +115,7 @@ static void assert_entry_equal(const struct history_entry *a, const struct histo
 	assert_int_equal(a->seconds, b->seconds);
 	assert_int_equal(a->steps_done, b->steps_done);
 	assert_int_equal(a->steps_total, b->steps_total);
+	assert_int_equal(a->xruns, b->xruns);
 }
 
 static void writes_exact_lines(void **state)
@@ -123,6 +124,8 @@ static void writes_exact_lines(void **state)
 					    HISTORY_FINISHED, 754, 11, 11);
 	struct history_entry summer = entry(JUL_1_0700_BERLIN, "Weekend", HISTORY_STOPPED, 61, 2, 9);
 	struct stat st;
+
+	winter.xruns = 3;
 	size_t len;
 	char *text;
 
@@ -132,7 +135,7 @@ static void writes_exact_lines(void **state)
 	append(&summer);
 	text = read_all(path, &len);
 	assert_string_equal(text, HEADER
-			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\n"
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t3\n"
 			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/9\n");
 	free(text);
 	assert_int_equal(stat(path, &st), 0);
@@ -187,6 +190,8 @@ static void round_trip(void **state)
 	struct history h;
 
 	(void)state;
+	in[0].xruns = 0;
+	in[1].xruns = 12;               /* in[2]: not recorded, as in lines written before */
 	load(&h);                       /* a missing file is an empty history */
 	assert_int_equal(h.n, 0);
 	assert_int_equal(h.skipped, 0);
@@ -222,6 +227,10 @@ static void skips_bad_lines(void **state)
 		L("2026-11-24T07:02:13+01:00\tR\0\tfinished\t754\t11/11\n"),
 		L("\0\0\0\0\n"),
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/1 [torn]\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t-1\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t3\t4\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t3 [torn]\n"),
 	};
 #undef L
 	char text[8192], longline[700];
@@ -246,6 +255,8 @@ static void skips_bad_lines(void **state)
 	assert_int_equal(h.n, 2);
 	assert_int_equal(h.skipped, sizeof(bad) / sizeof(bad[0]) + 1);
 	assert_int_equal(h.entries[1].when, NOV_24_0702_BERLIN);
+	/* Lines written before the glitches were recorded read as unknown. */
+	assert_int_equal(h.entries[0].xruns, -1);
 	history_free(&h);
 }
 
@@ -266,6 +277,8 @@ static void survives_a_power_cut_at_every_byte(void **state)
 		in[i] = entry(local(2026, 1, 1 + i, 7, i), i % 3 ? "Morning back" : "Rücken — sanft",
 			      i % 4 ? HISTORY_FINISHED : HISTORY_STOPPED, 600u + (unsigned)i * 37,
 			      (unsigned)i % 12, 11 + (unsigned)i % 2);
+	for (int i = 0; i <= N; i++)
+		in[i].xruns = i % 3 ? i * 7 : -1;   /* a cut inside the glitch count too */
 	for (int i = 0; i < N; i++)
 		append(&in[i]);
 	full = read_all(path, &len);

@@ -34,7 +34,7 @@ static int teardown(void **state)
 
 static struct status_input at(enum session_state st, uint64_t pos)
 {
-	return (struct status_input){ &plan, &routine, st, pos, "ok", "off", 0 };
+	return (struct status_input){ &plan, &routine, st, pos, "ok", "off", 0, 0 };
 }
 
 static uint64_t phase_start(enum phase_kind k, enum side side, unsigned rep)
@@ -56,18 +56,21 @@ static void line_fields(void **state)
 	in = at(SESSION_RUNNING, h + FX_MS(12600));
 	snprintf(want, sizeof(want),
 		 "running step=1/2 name=\"Hip flexor stretch\" side=left rep=- remaining=17.4 "
-		 "session_remaining=%.1f phase=hold routine=\"Morning \\\"back\\\"\" audio=ok buttons=off latency_ms=-",
+		 "session_remaining=%.1f phase=hold routine=\"Morning \\\"back\\\"\" audio=ok buttons=off latency_ms=- xruns=0",
 		 (double)(plan.total - in.pos) / FX_RATE);
 	assert_string_equal(status_line(&in, buf, sizeof(buf)), want);
 	in = at(SESSION_PAUSED, phase_start(PHASE_HOLD, SIDE_NONE, 2) + 1);
 	in.latency_us = 1234;
 	status_line(&in, buf, sizeof(buf));
 	assert_non_null(strstr(buf, " latency_ms=1.2"));
+	in.xruns = 3;
+	status_line(&in, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " latency_ms=1.2 xruns=3"));
 	assert_non_null(strstr(buf, "paused step=2/2 name=\"Ab hold\" side=- rep=2/3 "));
 	in = at(SESSION_IDLE, 0);
 	assert_string_equal(status_line(&in, buf, sizeof(buf)),
 			    "idle step=- name=- side=- rep=- remaining=- session_remaining=- phase=- "
-			    "routine=\"Morning \\\"back\\\"\" audio=ok buttons=off latency_ms=-");
+			    "routine=\"Morning \\\"back\\\"\" audio=ok buttons=off latency_ms=- xruns=0");
 }
 
 static void summary(void **state)

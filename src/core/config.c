@@ -16,7 +16,7 @@ void config_defaults(struct config *c)
 {
 	*c = (struct config){
 		.rate = 48000,
-		.latency_ms = 40,
+		.latency_ms = 100,
 		.volume = 80,
 		.tones = 100,
 		.gentle_ms = 6000,
@@ -76,7 +76,7 @@ static int parse_audio(struct yamldoc *yd, yaml_node_t *map, struct config *c, s
 	    yamldoc_check_keys(yd, map, keys, err) < 0 ||
 	    yamldoc_string(yd, map, "device", 200, &c->device, err) < 0 ||
 	    yamldoc_uint(yd, map, "rate", 8000, 192000, 48000, &c->rate, err) < 0 ||
-	    yamldoc_duration(yd, map, "latency", 5, 500, 40, &c->latency_ms, err) < 0 ||
+	    yamldoc_duration(yd, map, "latency", 5, 500, 100, &c->latency_ms, err) < 0 ||
 	    yamldoc_uint(yd, map, "volume", 0, 100, 80, &c->volume, err) < 0 ||
 	    yamldoc_uint(yd, map, "tones", 1, 100, 100, &c->tones, err) < 0 ||
 	    yamldoc_duration(yd, map, "gentle", 0, 60000, 6000, &c->gentle_ms, err) < 0)

@@ -19,6 +19,7 @@ struct history_entry {
 	unsigned seconds;            /* time spent, pauses excluded */
 	unsigned steps_done;
 	unsigned steps_total;
+	int xruns;                   /* audio glitches heard; -1: not recorded (lines before it was) */
 };
 
 struct history {

@@ -76,9 +76,9 @@ char *status_line(const struct status_input *in, char *buf, size_t size)
 		snprintf(latency, sizeof(latency), "%.1f", in->latency_us / 1000.0);
 	snprintf(buf, size,
 		 "%s step=%s name=%s side=%s rep=%s remaining=%s session_remaining=%s "
-		 "phase=%s routine=%s audio=%s buttons=%s latency_ms=%s",
+		 "phase=%s routine=%s audio=%s buttons=%s latency_ms=%s xruns=%u",
 		 session_state_name(in->state), step, name, side, rep, rem, total, phase, routine,
-		 in->audio ? in->audio : "-", in->buttons ? in->buttons : "-", latency);
+		 in->audio ? in->audio : "-", in->buttons ? in->buttons : "-", latency, in->xruns);
 	return buf;
 }
 

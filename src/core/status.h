@@ -18,10 +18,12 @@ struct status_input {
 	const char *audio;              /* "ok", "lost" */
 	const char *buttons;            /* "ok", "unavailable", "off" */
 	unsigned latency_us;            /* the last control: arrival to its first frame (0: none yet) */
+	unsigned xruns;                 /* audio glitches in the session in progress, or the last one */
 };
 
 /* "running step=3/12 name="Hip flexor stretch" side=left rep=- remaining=17.4
- * session_remaining=612.0 phase=hold routine="..." audio=ok buttons=off latency_ms=1.2";
+ * session_remaining=612.0 phase=hold routine="..." audio=ok buttons=off latency_ms=1.2
+ * xruns=0";
  * fields that do
  * not apply are "-".  Returns BUF. */
 char *status_line(const struct status_input *in, char *buf, size_t size);

@@ -29,6 +29,7 @@ struct tracker_record {
 	unsigned seconds;
 	unsigned steps_done;
 	unsigned steps_total;
+	int xruns;              /* audio glitches heard: the daemon fills it from the player */
 };
 
 /* Takes a snapshot: STATE, the plan position POS and the session number

@@ -155,6 +155,7 @@ static void snapshot(struct daemon *d, struct player_status *ps, struct status_i
 		.audio = ps->device_ok ? "ok" : "lost",
 		.buttons = button_watch_state(d->buttons),
 		.latency_us = ps->latency_us,
+		.xruns = ps->xruns,
 	};
 }
 
@@ -299,8 +300,15 @@ static void track(struct daemon *d, const struct player_status *ps)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (!d->bundle ||
 	    !tracker_sample(&d->tracker, &d->bundle->plan, d->bundle->routine.nsteps, ps->state,
-			    ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r) ||
-	    !d->history_path[0] ||
+			    ps->pos, ps->sessions, (double)ts.tv_sec + ts.tv_nsec / 1e9, time(NULL), &r))
+		return;
+	/* Once per session: what was heard of the audio's troubles. */
+	r.xruns = (int)ps->xruns;
+	log_msg(ps->xruns ? LOG_WARNING : LOG_INFO,
+		"audio: %u glitch%s in the session (underruns, late callbacks, stalls); "
+		"the latest callback %.1f ms past its time", ps->xruns, ps->xruns == 1 ? "" : "es",
+		ps->worst_late_us / 1000.0);
+	if (!d->history_path[0] ||
 	    record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
 			   say, sizeof(say)) < 0)
 		return;

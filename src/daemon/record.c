@@ -19,6 +19,7 @@ int record_session(const char *path, const char *routine, const struct voice *vo
 		say[0] = '\0';
 	history_entry_init(&e, r->started, routine, r->finished ? HISTORY_FINISHED : HISTORY_STOPPED,
 			   r->seconds, r->steps_done, r->steps_total);
+	e.xruns = r->xruns;
 	if (history_append(path, &e, &err) < 0) {
 		log_warn("%s", err.text);
 		return -1;

@@ -1,32 +1,40 @@
 /* Live playback through PortAudio.
  *
- * Ownership of the engine moves with the stream: while the stream runs, only
- * the callback touches the engine; while it is stopped (idle, lost device),
- * only the main thread does.  Pa_StopStream and Pa_AbortStream return after
- * the last callback, so the hand-over needs no lock. */
+ * The engine has one owner at a time, told by an atomic token: the main
+ * thread (no stream, a lost device) or the stream, whose callback takes the
+ * token for the length of each call.  The main thread takes the engine back
+ * by swapping the token, waiting at most for one callback to end (callbacks
+ * never wait); from then on the callback writes silence, however long the
+ * device takes to close.  Every PortAudio call runs on audiodev's thread, so
+ * none of them can hold the main loop. */
 #include "player.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <portaudio.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "audiohost.h"
+#include "audiodev.h"
 #include "engine.h"
 #include "log.h"
 
 #define RING_SIZE 64          /* controls in flight; a power of two */
 #define CHUNK 1024            /* frames the engine renders at a time */
-#define STALL_MS 1500         /* no callback for this long: the device is gone */
-#define RETRY_MS 2000         /* between attempts to reopen a lost device */
+/* No callback for this long, once they came: the device is gone.  Late
+ * callbacks under load are counted as glitches, not taken for a loss; a
+ * device that really goes ends the stream (see finished()) well before. */
+#define STALL_MS 2500
+/* A stream that was asked for but has not called back yet is starting, not
+ * lost, for this long: a loaded machine and a sound server can take seconds. */
+#define START_MS 10000
+#define RETRY_MS 2000         /* between looks for a lost device */
 #define TICK_MS 250           /* housekeeping while the stream runs */
-#define AUDIO_FDS 16          /* descriptors a stream may need (ALSA, a sound server's socket, memfds, pipes) */
+
+enum owner { OWNER_MAIN, OWNER_STREAM, OWNER_CALLBACK };
+enum phase { PHASE_IDLE, PHASE_STARTING, PHASE_PLAYING };
 
 struct command {
 	enum { CMD_CONTROL, CMD_CLIP, CMD_VOLUME } kind;
@@ -39,17 +47,22 @@ struct command {
 struct player {
 	struct player_config cfg;   /* cfg.device points at want_device */
 	char want_device[128];      /* the configured name: ours, as the config may be reloaded */
-	char device[128];           /* the device opened last */
-	PaStream *stream;
-	int channels;
-	bool pa_ready;
-	bool active;              /* the stream is started: the callback owns the engine */
-	bool lost;                /* the device is lost or could not be opened */
-	bool resume_when_back;    /* the session was running when the device went */
-	unsigned attempts;
+	struct audiodev *dev;
+	int channels;               /* of the stream, set before its first callback */
+	atomic_int owner;           /* enum owner */
+	enum phase phase;           /* the stream as the main thread asked for it */
+	unsigned start_gen;         /* audiodev's number for the last start */
+	bool start_settled;         /* audiodev has opened and started it */
+	uint64_t start_at_ms;
+	atomic_uint ended;          /* streams that have ended (finished()) */
+	unsigned ended_seen;
+	bool lost;                  /* the device is lost or could not be opened */
+	bool resume_when_back;      /* the session was running when the device went */
+	bool probing;
+	unsigned probe_gen;
 	uint64_t retry_at_ms;
 	uint64_t seen_callbacks, seen_at_ms;
-	uint64_t quiet_since_ms;  /* when nothing was left to play; 0 while playing */
+	uint64_t quiet_since_ms;    /* when nothing was left to play; 0 while playing */
 	const struct bundle *bundle;
 	struct engine engine;
 
@@ -65,6 +78,17 @@ struct player {
 	atomic_bool snap_at_wait, snap_sounding;
 	atomic_uint snap_latency_us;
 	atomic_uint_least64_t callbacks;
+
+	/* Glitches of the session in progress (or the last one), counted by
+	 * the callback, and by the main thread for a device lost mid-session. */
+	atomic_uint xruns, worst_late_us;
+	atomic_uint buffer_us;      /* the device buffer: a callback later than this left it empty */
+	atomic_bool fresh;          /* a new stream: no previous callback to time against */
+	int realtime;               /* the stream's threads: 1 real-time, -errno refused, 0 not yet */
+	/* The callback's own. */
+	unsigned glitch_session;
+	uint64_t last_cb_ns;
+	unsigned long last_frames;
 
 	float mono[CHUNK];
 };
@@ -121,15 +145,61 @@ static void drain(struct player *p)
 	atomic_store_explicit(&p->tail, tail, memory_order_release);
 }
 
+static bool in_session(enum session_state st)
+{
+	return st == SESSION_RUNNING || st == SESSION_PAUSED;
+}
+
+/* Counts this callback as a glitch when PortAudio flags an underflow, or
+ * when it comes so late after the last one that the device buffer must have
+ * run dry; keeps the worst lateness (the wait beyond the last callback's own
+ * length).  Per session: the counts restart with each one. */
+static void count_glitches(struct player *p, uint64_t t, unsigned long frames,
+			   PaStreamCallbackFlags flags)
+{
+	const struct session *ss = &p->engine.session;
+	uint64_t late = 0, buffer = atomic_load_explicit(&p->buffer_us, memory_order_relaxed);
+
+	if (atomic_exchange_explicit(&p->fresh, false, memory_order_relaxed))
+		p->last_cb_ns = 0;
+	if (ss->sessions != p->glitch_session) {
+		p->glitch_session = ss->sessions;
+		atomic_store_explicit(&p->xruns, 0, memory_order_relaxed);
+		atomic_store_explicit(&p->worst_late_us, 0, memory_order_relaxed);
+	}
+	if (p->last_cb_ns) {
+		uint64_t expected = (uint64_t)p->last_frames * 1000000000u / p->cfg.rate;
+		uint64_t gap = t - p->last_cb_ns;
+
+		late = gap > expected ? (gap - expected) / 1000 : 0;
+	}
+	p->last_cb_ns = t;
+	p->last_frames = frames;
+	if (!in_session(ss->state))
+		return;
+	if ((flags & paOutputUnderflow) || (buffer && late > buffer))
+		atomic_fetch_add_explicit(&p->xruns, 1, memory_order_relaxed);
+	if (late > atomic_load_explicit(&p->worst_late_us, memory_order_relaxed))
+		atomic_store_explicit(&p->worst_late_us, (unsigned)late, memory_order_relaxed);
+}
+
 static int callback(const void *input, void *output, unsigned long frames,
 		    const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *data)
 {
 	struct player *p = data;
 	float *out = output;
+	uint64_t t = now_ns();
+	int mine = OWNER_STREAM;
 
 	(void)input;
 	(void)time;
-	(void)flags;
+	if (!atomic_compare_exchange_strong_explicit(&p->owner, &mine, OWNER_CALLBACK,
+						     memory_order_acquire, memory_order_relaxed)) {
+		/* The main thread has the engine back: the stream is closing. */
+		memset(out, 0, frames * (size_t)p->channels * sizeof(*out));
+		return paContinue;
+	}
+	count_glitches(p, t, frames, flags);
 	drain(p);
 	while (frames > 0) {
 		uint32_t n = frames < CHUNK ? (uint32_t)frames : CHUNK;
@@ -142,178 +212,80 @@ static int callback(const void *input, void *output, unsigned long frames,
 	}
 	publish(p);
 	atomic_fetch_add_explicit(&p->callbacks, 1, memory_order_relaxed);
+	atomic_store_explicit(&p->owner, OWNER_STREAM, memory_order_release);
 	return paContinue;
 }
 
-/* The device named in the config: PortAudio's default for "default", else the
- * first output device whose name contains it (case-insensitive). */
-static PaDeviceIndex find_device(const char *name)
+/* The stream ended: stopped by audiodev, or died (device gone, server gone). */
+static void finished(void *data)
 {
-	int n = Pa_GetDeviceCount();
+	struct player *p = data;
 
-	if (!name || strcasecmp(name, "default") == 0)
-		return Pa_GetDefaultOutputDevice();
-	for (int i = 0; i < n; i++) {
-		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-
-		if (d && d->maxOutputChannels > 0 && strcasestr(d->name, name))
-			return i;
-	}
-	return paNoDevice;
+	atomic_fetch_add_explicit(&p->ended, 1, memory_order_relaxed);
 }
 
-static void log_device_line(const char *text)
+/* Takes the engine from the stream.  The callback holds it only while it
+ * runs, and never waits, so this spins for one callback at most. */
+static void take_engine(struct player *p)
 {
-	log_info("  %s", text);
-}
+	for (;;) {
+		int mine = OWNER_STREAM;
 
-void player_list_devices(void (*line)(const char *text))
-{
-	int n = Pa_GetDeviceCount();
-
-	for (int i = 0; i < n; i++) {
-		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-		char text[256];
-
-		if (!d || d->maxOutputChannels <= 0)
-			continue;
-		snprintf(text, sizeof(text), "%d: %s (%d channels, %.0f Hz)%s", i, d->name,
-			 d->maxOutputChannels, d->defaultSampleRate,
-			 i == Pa_GetDefaultOutputDevice() ? " [default]" : "");
-		line(text);
+		if (atomic_compare_exchange_weak_explicit(&p->owner, &mine, OWNER_MAIN,
+							  memory_order_acquire, memory_order_relaxed) ||
+		    mine == OWNER_MAIN)
+			return;
+		sched_yield();
 	}
 }
 
-/* Whether AUDIO_FDS descriptors are free.  Out of descriptors, alsa-lib and
- * the libraries under it fail in ways of their own (an abort, a retry loop,
- * an error printed and a device that seems to be missing): check first, and
- * say what is wrong.  Runs only when a device is opened or looked for. */
-static bool fds_available(struct player *p)
+/* Hands the engine to a stream about to start, and asks audiodev for it. */
+static void start(struct player *p)
 {
-	struct rlimit rl;
-	DIR *dir;
-	unsigned open_fds = 0;
+	struct audiodev_stream s = {
+		.rate = p->cfg.rate, .latency_ms = p->cfg.latency_ms,
+		.callback = callback, .finished = finished, .data = p, .channels = &p->channels,
+		.rt_priority = PLAYER_RT_PRIORITY,
+	};
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		return true;
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return rl.rlim_cur >= 2 * AUDIO_FDS;
-	while (readdir(dir))
-		open_fds++;
-	closedir(dir);
-	open_fds = open_fds > 3 ? open_fds - 3 : 0;   /* ".", ".." and the listing's own */
-	if (open_fds + AUDIO_FDS <= rl.rlim_cur)
-		return true;
-	if (p->attempts++ == 0)
-		log_error("audio: %u of the %lu file descriptors allowed (ulimit -n, LimitNOFILE=) are "
-			  "in use, and audio needs %d more; no sound until there are",
-			  open_fds, (unsigned long)rl.rlim_cur, AUDIO_FDS);
-	return false;
+	snprintf(s.device, sizeof(s.device), "%s", p->cfg.device);
+	atomic_store(&p->fresh, true);
+	atomic_store(&p->buffer_us, 0);
+	p->realtime = 0;
+	publish(p);
+	atomic_store_explicit(&p->owner, OWNER_STREAM, memory_order_release);
+	p->start_gen = audiodev_start(p->dev, &s);
+	p->start_settled = false;
+	p->phase = PHASE_STARTING;
+	p->start_at_ms = now_ms();
+	p->quiet_since_ms = 0;
 }
 
-/* Says that no output device matches, with what is there: once per loss,
- * not at every retry. */
-static void log_no_device(struct player *p)
+/* Takes the engine back and lets the stream go (closed on audiodev's
+ * thread, however long that takes). */
+static void stop(struct player *p)
 {
-	if (p->attempts++ == 0) {
-		log_error("audio: no output device matches '%s'; these are available:", p->cfg.device);
-		player_list_devices(log_device_line);
-	}
-}
-
-/* Opens the configured device.  Logs what it chose, or why it could not. */
-static int open_stream(struct player *p)
-{
-	PaStreamParameters out = { 0 };
-	const PaDeviceInfo *info;
-	const PaStreamInfo *si;
-	PaError e;
-
-	if (!fds_available(p))
-		return -ENODEV;
-	if (!p->pa_ready) {
-		e = audiohost_initialize(p->cfg.device, p->cfg.verbose);
-		if (e != paNoError) {
-			log_error("audio: cannot initialize PortAudio: %s", Pa_GetErrorText(e));
-			return -ENODEV;
-		}
-		p->pa_ready = true;
-	}
-	out.device = find_device(p->cfg.device);
-	if (out.device == paNoDevice) {
-		log_no_device(p);
-		return -ENODEV;
-	}
-	info = Pa_GetDeviceInfo(out.device);
-	p->channels = info->maxOutputChannels >= 2 ? 2 : 1;
-	out.channelCount = p->channels;
-	out.sampleFormat = paFloat32;
-	out.suggestedLatency = p->cfg.latency_ms / 1000.0;
-	e = Pa_OpenStream(&p->stream, NULL, &out, p->cfg.rate, paFramesPerBufferUnspecified,
-			  paClipOff | paDitherOff, callback, p);
-	if (e != paNoError) {
-		if (p->attempts++ == 0)
-			log_error("audio: cannot open '%s' at %u Hz: %s", info->name, p->cfg.rate,
-				  Pa_GetErrorText(e));
-		p->stream = NULL;
-		return -ENODEV;
-	}
-	si = Pa_GetStreamInfo(p->stream);
-	/* Said once, and again when it changes: the stream opens at every session. */
-	log_msg(strcmp(p->device, info->name) ? LOG_INFO : LOG_DEBUG,
-		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, p->cfg.rate,
-		p->channels, p->channels > 1 ? "s" : "", si ? si->outputLatency * 1000 : 0.0);
-	snprintf(p->device, sizeof(p->device), "%s", info->name);
-	p->attempts = 0;
-	return 0;
-}
-
-static void close_stream(struct player *p, bool abort)
-{
-	if (!p->stream)
-		return;
-	if (p->active)
-		(abort ? Pa_AbortStream : Pa_StopStream)(p->stream);
-	Pa_CloseStream(p->stream);
-	p->stream = NULL;
-	p->active = false;
-}
-
-/* Starts the stream (opening the device first if needed).  On failure the
- * main thread keeps the engine and the device counts as lost. */
-static int start(struct player *p)
-{
-	PaError e;
-
-	if (p->active)
-		return 0;
-	if (!p->stream && open_stream(p) < 0)
-		return -ENODEV;
-	p->seen_callbacks = atomic_load(&p->callbacks);
-	p->seen_at_ms = now_ms();
-	e = Pa_StartStream(p->stream);
-	if (e != paNoError) {
-		log_error("audio: cannot start '%s': %s", p->device, Pa_GetErrorText(e));
-		close_stream(p, true);
-		return -ENODEV;
-	}
-	p->active = true;
-	return 0;
+	take_engine(p);
+	audiodev_stop(p->dev);
+	p->phase = PHASE_IDLE;
+	p->quiet_since_ms = 0;
 }
 
 /* The device is gone: take the engine back, pause the session in silence,
- * and retry later. */
+ * and look for the device again later. */
 static void lose_device(struct player *p)
 {
-	close_stream(p, true);
+	stop(p);
 	drain(p);
+	if (in_session(p->engine.session.state))
+		atomic_fetch_add(&p->xruns, 1);   /* a stall heard in the session */
 	p->resume_when_back = p->engine.session.state == SESSION_RUNNING;
 	if (p->resume_when_back)
 		engine_control(&p->engine, SESSION_PAUSE);
 	mixer_clear(&p->engine.mixer);
 	publish(p);
 	p->lost = true;
+	p->probing = false;
 	p->retry_at_ms = now_ms() + RETRY_MS;
 }
 
@@ -329,42 +301,6 @@ static void raise_fd_limit(void)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/* The device is missing or cannot be used: retried every RETRY_MS. */
-static void mark_lost(struct player *p)
-{
-	p->lost = true;
-	p->retry_at_ms = now_ms() + RETRY_MS;
-}
-
-/* Initializes PortAudio and checks the configured device is there, so that
- * an idle status can say whether a session would sound.  Returns 0, or
- * -ENODEV when there is no usable device (logged). */
-static int probe(struct player *p)
-{
-	PaError e;
-
-	if (!fds_available(p))
-		return -ENODEV;
-	if (p->pa_ready) {
-		audiohost_terminate();
-		p->pa_ready = false;
-	}
-	e = audiohost_initialize(p->cfg.device, p->cfg.verbose);
-	if (e != paNoError) {
-		if (p->attempts++ == 0)
-			log_error("audio: cannot initialize PortAudio: %s; retrying every %d s",
-				  Pa_GetErrorText(e), RETRY_MS / 1000);
-		return -ENODEV;
-	}
-	p->pa_ready = true;
-	if (find_device(p->cfg.device) == paNoDevice) {
-		log_no_device(p);
-		return -ENODEV;
-	}
-	p->attempts = 0;
-	return 0;
-}
-
 struct player *player_new(const struct player_config *cfg, struct diag *err)
 {
 	struct player *p = calloc(1, sizeof(*p));
@@ -376,10 +312,18 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 	p->cfg = *cfg;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", cfg->device ? cfg->device : "default");
 	p->cfg.device = p->want_device;
+	atomic_init(&p->owner, OWNER_MAIN);
 	raise_fd_limit();
-	/* Not fatal: the daemon keeps its socket and buttons and retries. */
-	if (probe(p) < 0)
-		mark_lost(p);
+	p->dev = audiodev_new(cfg->verbose);
+	if (!p->dev) {
+		diag_set(err, "audio", 0, 0, "cannot start the audio thread");
+		free(p);
+		return NULL;
+	}
+	/* Look for the device now, so that an idle status can say whether a
+	 * session would sound; until that answers, it counts as there. */
+	p->probe_gen = audiodev_probe(p->dev, p->cfg.device);
+	p->probing = true;
 	return p;
 }
 
@@ -387,17 +331,18 @@ void player_free(struct player *p)
 {
 	if (!p)
 		return;
-	if (p->active) {
+	if (p->phase == PHASE_PLAYING) {
 		/* Fade what is playing, let it out, then close. */
 		struct timespec fade = { 0, (SESSION_FADE_MS + p->cfg.latency_ms) * 1000000L };
 
 		player_control(p, SESSION_STOP);
 		nanosleep(&fade, NULL);
 	}
-	close_stream(p, false);
-	if (p->pa_ready)
-		audiohost_terminate();
-	free(p);
+	take_engine(p);
+	/* A device that does not answer keeps its thread, which may still call
+	 * back with P: both are left to the exit. */
+	if (audiodev_free(p->dev, 2000))
+		free(p);
 }
 
 int player_set_bundle(struct player *p, const struct bundle *b)
@@ -405,7 +350,7 @@ int player_set_bundle(struct player *p, const struct bundle *b)
 	unsigned sessions = p->engine.session.sessions;
 	enum session_state st = p->engine.session.state;
 
-	if (p->active || (p->bundle && st != SESSION_IDLE && st != SESSION_FINISHED))
+	if (p->phase != PHASE_IDLE || (p->bundle && st != SESSION_IDLE && st != SESSION_FINISHED))
 		return -EBUSY;
 	p->bundle = b;
 	engine_init(&p->engine, &b->plan, b->texts, b->sounds, p->cfg.volume, false);
@@ -428,10 +373,12 @@ static int send_command(struct player *p, struct command cmd)
 	cmd.sent_ns = now_ns();
 	p->ring[head % RING_SIZE] = cmd;
 	atomic_store_explicit(&p->head, head + 1, memory_order_release);
-	if (p->active)
+	if (p->phase != PHASE_IDLE)
+		return 0;      /* the stream's callback applies it */
+	if (!p->lost) {
+		start(p);
 		return 0;
-	if (!p->lost && start(p) == 0)
-		return 0;
+	}
 	/* No device: the main thread owns the engine and applies it itself. */
 	drain(p);
 	if (p->engine.session.state == SESSION_RUNNING) {
@@ -442,10 +389,6 @@ static int send_command(struct player *p, struct command cmd)
 	}
 	mixer_clear(&p->engine.mixer);
 	publish(p);
-	if (!p->lost) {
-		p->lost = true;
-		p->retry_at_ms = now_ms() + RETRY_MS;
-	}
 	return -ENODEV;
 }
 
@@ -470,9 +413,9 @@ void player_set_output(struct player *p, const char *device, unsigned latency_ms
 		return;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", device ? device : "default");
 	p->cfg.latency_ms = latency_ms;
-	p->attempts = 0;         /* the new device's troubles are logged afresh */
+	audiodev_forget_errors(p->dev);   /* the new device's troubles are logged afresh */
 	if (p->lost)
-		p->retry_at_ms = 0;  /* and tried at the next tick, not in 2 s */
+		p->retry_at_ms = 0;           /* and it is looked for at the next tick */
 }
 
 int player_set_volume(struct player *p, float volume)
@@ -497,28 +440,107 @@ void player_status(struct player *p, struct player_status *st)
 		s2 = atomic_load_explicit(&p->seq, memory_order_relaxed);
 	} while (s1 != s2 || (s1 & 1));
 	st->device_ok = !p->lost;
+	st->xruns = atomic_load_explicit(&p->xruns, memory_order_relaxed);
+	st->worst_late_us = atomic_load_explicit(&p->worst_late_us, memory_order_relaxed);
+	st->realtime = p->realtime;
 }
 
-/* Reopens a lost device: PortAudio only sees a re-plugged device or a
- * restarted sound server after Pa_Terminate and Pa_Initialize.  While no
- * session waits for it, the device is only looked for, not opened: an idle
- * daemon leaves it free. */
-static void retry_device(struct player *p)
+/* A lost device: PortAudio only sees a re-plugged device or a restarted
+ * sound server after Pa_Terminate and Pa_Initialize, which audiodev's probe
+ * does every RETRY_MS.  Once the device is there, a session that the loss
+ * paused plays on. */
+static int retry_device(struct player *p)
 {
-	bool wanted = p->resume_when_back || p->engine.session.state == SESSION_PAUSED ||
-		      p->engine.session.state == SESSION_RUNNING;
+	struct audiodev_state ds;
 
-	if (now_ms() < p->retry_at_ms)
-		return;
-	p->retry_at_ms = now_ms() + RETRY_MS;
-	if (probe(p) < 0 || (wanted && open_stream(p) < 0))
-		return;
-	log_info("audio: device is back");
-	p->lost = false;
-	if (wanted) {
-		p->resume_when_back = false;
-		player_control(p, SESSION_RESUME);
+	if (p->probing) {
+		audiodev_state(p->dev, &ds);
+		if (ds.probed != p->probe_gen)
+			return RETRY_MS / 4;      /* still looking */
+		p->probing = false;
+		if (ds.probe_result < 0) {
+			p->retry_at_ms = now_ms() + RETRY_MS;
+			return RETRY_MS / 4;
+		}
+		log_info("audio: device is back");
+		p->lost = false;
+		if (p->resume_when_back) {
+			p->resume_when_back = false;
+			player_control(p, SESSION_RESUME);
+			return TICK_MS;
+		}
+		return -1;
 	}
+	if (now_ms() >= p->retry_at_ms) {
+		p->probe_gen = audiodev_probe(p->dev, p->cfg.device);
+		p->probing = true;
+	}
+	return RETRY_MS / 4;
+}
+
+/* The first probe, at start-up: the device is missing or there. */
+static int first_probe(struct player *p)
+{
+	struct audiodev_state ds;
+
+	audiodev_state(p->dev, &ds);
+	if (ds.probed != p->probe_gen)
+		return RETRY_MS / 4;
+	p->probing = false;
+	if (ds.probe_result == 0)
+		return p->phase == PHASE_IDLE ? -1 : TICK_MS;
+	if (p->phase == PHASE_IDLE) {
+		p->lost = true;
+		p->retry_at_ms = now_ms() + RETRY_MS;
+	}
+	return RETRY_MS / 4;
+}
+
+/* Says whether the stream's threads run at real-time priority: once, and
+ * again when that changes. */
+static void log_realtime(struct player *p, int rt)
+{
+	static int said;
+
+	p->realtime = rt;
+	if (rt == said)
+		return;
+	said = rt;
+	if (rt > 0)
+		log_info("audio: the audio threads run at real-time priority %d", PLAYER_RT_PRIORITY);
+	else if (rt < 0)
+		log_warn("audio: no real-time priority for the audio threads (%s); they may be late "
+			 "under load (see the README's Performance)", strerror(-rt));
+}
+
+/* The stream asked for, not heard from yet: it has failed, or is starting. */
+static int watch_start(struct player *p, uint64_t now)
+{
+	struct audiodev_state ds;
+
+	audiodev_state(p->dev, &ds);
+	if (ds.started == p->start_gen && !p->start_settled) {
+		if (ds.start_result < 0) {        /* logged by audiodev */
+			lose_device(p);
+			return RETRY_MS / 4;
+		}
+		p->start_settled = true;
+		log_realtime(p, ds.realtime);
+		p->ended_seen = atomic_load(&p->ended);
+		atomic_store(&p->buffer_us, (unsigned)(ds.latency_s * 1e6));
+	}
+	if (p->start_settled && atomic_load(&p->callbacks) != p->seen_callbacks) {
+		p->phase = PHASE_PLAYING;
+		p->probing = false;   /* a first probe still settling is answered by this */
+		p->seen_callbacks = atomic_load(&p->callbacks);
+		p->seen_at_ms = now;
+	} else if (now - p->start_at_ms > START_MS) {
+		log_warn("audio: '%s' did not start playing in %d s; pausing and retrying every %d s",
+			 p->cfg.device, START_MS / 1000, RETRY_MS / 1000);
+		lose_device(p);
+		return RETRY_MS / 4;
+	}
+	return TICK_MS;
 }
 
 int player_tick(struct player *p)
@@ -526,25 +548,32 @@ int player_tick(struct player *p)
 	struct player_status st;
 	uint64_t cb, now = now_ms();
 
-	if (p->lost) {
-		retry_device(p);
-		return p->lost ? RETRY_MS / 4 : TICK_MS;
-	}
-	if (!p->active)
+	if (p->lost)
+		return retry_device(p);
+	if (p->probing && p->phase == PHASE_IDLE)
+		return first_probe(p);
+	if (p->phase == PHASE_IDLE)
 		return -1;
+	if (p->phase == PHASE_STARTING)
+		return watch_start(p, now);
 	cb = atomic_load(&p->callbacks);
-	if (cb != p->seen_callbacks) {
-		p->seen_callbacks = cb;
-		p->seen_at_ms = now;
-	} else if (now - p->seen_at_ms > STALL_MS || Pa_IsStreamActive(p->stream) != 1) {
+	if (atomic_load(&p->ended) != p->ended_seen ||
+	    (cb == p->seen_callbacks && now - p->seen_at_ms > STALL_MS)) {
 		log_warn("audio: '%s' stopped playing; pausing and retrying every %d s",
-			 p->device, RETRY_MS / 1000);
+			 p->cfg.device, RETRY_MS / 1000);
 		lose_device(p);
 		return RETRY_MS / 4;
 	}
+	if (cb != p->seen_callbacks) {
+		p->seen_callbacks = cb;
+		p->seen_at_ms = now;
+	}
+	/* A session holds its stream from its first sound to its end, pauses
+	 * included (the callback writes silence): on a Pi's headphone jack each
+	 * open and close of the device is a pop, and a resume must not wait for
+	 * a device to open. */
 	player_status(p, &st);
-	if (st.state == SESSION_RUNNING || st.sounding ||
-	    atomic_load(&p->head) != atomic_load(&p->tail)) {
+	if (in_session(st.state) || st.sounding || atomic_load(&p->head) != atomic_load(&p->tail)) {
 		p->quiet_since_ms = 0;
 		return TICK_MS;
 	}
@@ -555,9 +584,8 @@ int player_tick(struct player *p)
 		p->quiet_since_ms = now;
 	if (now - p->quiet_since_ms < p->cfg.latency_ms + TICK_MS)
 		return TICK_MS;
-	/* Close the stream: idle means no wakeups, and the device is free for
+	/* Idle: close the stream.  No wakeups, and the device is free for
 	 * anything else on the Pi (an ALSA hw device has one user at a time). */
-	close_stream(p, false);
-	p->quiet_since_ms = 0;
+	stop(p);
 	return -1;
 }

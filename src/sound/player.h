@@ -2,11 +2,16 @@
  *
  * The main thread sends controls through a lock-free single-producer ring and
  * reads the session's state from a snapshot the callback publishes; the
- * callback allocates nothing, takes no locks and does no I/O.  The stream is
- * open only while there is something to play, so an idle daemon has no audio
- * wakeups and leaves the device free for others.  A lost device pauses the session; player_tick reopens it (PortAudio
- * has no hotplug: that takes Pa_Terminate and Pa_Initialize) and the session
- * resumes from the same frame. */
+ * callback allocates nothing, takes no locks, does no I/O and never waits.
+ * Opening and closing the device happen on audiodev's thread, never on the
+ * main loop.  A session holds its stream from its first sound to its end,
+ * pauses included; with no session and nothing to say the stream is closed,
+ * so an idle daemon has no audio wakeups and leaves the device free.  A lost
+ * device pauses the session; player_tick looks for it again every 2 s
+ * (PortAudio has no hotplug: that takes Pa_Terminate and Pa_Initialize) and
+ * the session resumes from the same frame.  A stream slow to start, or a
+ * callback late under load, is not a lost device: lateness is counted as a
+ * glitch (xruns). */
 #ifndef COACH_PLAYER_H
 #define COACH_PLAYER_H
 
@@ -37,9 +42,17 @@ struct player_status {
 	bool sounding;          /* something is still playing (an acknowledgement) */
 	bool device_ok;         /* false while the device is lost or cannot be opened */
 	uint32_t latency_us;    /* last control: arrival to its first frame in the callback */
+	unsigned xruns;         /* glitches in the session: underruns, late callbacks, stalls */
+	unsigned worst_late_us; /* the latest a callback came in the session, past its time */
+	int realtime;           /* the audio thread: 1 real-time, -errno refused, 0 not yet */
 };
 
-/* Initializes PortAudio.  Returns NULL with ERR filled when it cannot. */
+/* The real-time (SCHED_FIFO) priority the audio thread asks for; the
+ * service's LimitRTPRIO= allows it. */
+#define PLAYER_RT_PRIORITY 5
+
+/* Starts the audio thread and looks for the device.  Returns NULL with ERR
+ * filled when it cannot. */
 struct player *player_new(const struct player_config *cfg, struct diag *err);
 
 /* Stops the stream with a short fade, closes it and terminates PortAudio. */
@@ -50,7 +63,7 @@ void player_free(struct player *p);
 int player_set_bundle(struct player *p, const struct bundle *b);
 
 /* Sends control C to the session, starting the stream when needed.  Returns
- * 0, -EAGAIN when the ring is full, or -ENODEV when no device can be opened
+ * 0, -EAGAIN when the ring is full, or -ENODEV while the device is lost
  * (the control is applied all the same and plays when the device is back). */
 int player_control(struct player *p, enum session_control c);
 
@@ -76,8 +89,5 @@ void player_status(struct player *p, struct player_status *st);
  * stops the stream when nothing plays.  Returns the milliseconds after which
  * it wants to run again, or -1 when there is nothing to watch (idle). */
 int player_tick(struct player *p);
-
-/* Lists the output devices PortAudio sees, one line each, through LINE. */
-void player_list_devices(void (*line)(const char *text));
 
 #endif

@@ -21,9 +21,11 @@
 #define COACH_STATEDIR "/var/lib/coach"   /* the service's StateDirectory=coach */
 #endif
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches\n"
 #define TORN   " [torn]\n"   /* ends a line cut by a power cut before the next one */
-#define FIELDS 5
+/* A session's fields; the sixth, the audio glitches heard, came later:
+ * lines of five (written before it) still read, with xruns -1. */
+#define FIELDS 6
 
 int history_default_path(char *buf, size_t size)
 {
@@ -92,6 +94,7 @@ void history_entry_init(struct history_entry *e, time_t when, const char *routin
 	e->seconds = seconds;
 	e->steps_done = steps_done;
 	e->steps_total = steps_total;
+	e->xruns = -1;
 }
 
 /* Formats E as one line, '\n' included, into BUF.  Returns its length, or -1
@@ -104,9 +107,13 @@ static int format_line(const struct history_entry *e, char *buf, size_t size)
 	if (history_format_date(e, date, sizeof(date)) < 0)
 		return -1;
 	clean_name(e->routine, name, sizeof(name));
-	n = snprintf(buf, size, "%s\t%s\t%s\t%u\t%u/%u\n", date, name,
+	n = snprintf(buf, size, "%s\t%s\t%s\t%u\t%u/%u", date, name,
 		     e->result == HISTORY_FINISHED ? "finished" : "stopped", e->seconds,
 		     e->steps_done, e->steps_total);
+	if (n >= 0 && (size_t)n < size && e->xruns >= 0)
+		n += snprintf(buf + n, size - (size_t)n, "\t%d", e->xruns);
+	if (n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "\n");
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
@@ -257,8 +264,16 @@ static bool parse_line(const char *line, size_t len, struct history_entry *e)
 			break;
 		p = tab + 1;
 	}
-	if (k != FIELDS || f[FIELDS - 1] + flen[FIELDS - 1] != end)
+	if (k < FIELDS - 1 || f[k - 1] + flen[k - 1] != end)
 		return false;
+	e->xruns = -1;
+	if (k == FIELDS) {
+		unsigned x;
+
+		if (!parse_uint(f[5], flen[5], &x) || x > INT_MAX)
+			return false;
+		e->xruns = (int)x;
+	}
 	if (flen[2] == 8 && !memcmp(f[2], "finished", 8))
 		e->result = HISTORY_FINISHED;
 	else if (flen[2] == 7 && !memcmp(f[2], "stopped", 7))

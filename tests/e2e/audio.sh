@@ -55,7 +55,8 @@ fi
 "$BUILD/coachd" -c "$E2E_TMP/nodev.yaml" -r "$ROUTINE" -s "$SOCK" >"$E2E_TMP/idle.log" 2>&1 &
 IDLE=$!
 at_exit "kill $IDLE 2>/dev/null"
-if wait_status '^idle .*routine="End to end"' 20 && [[ $STATUS == *audio=lost* ]] &&
+# The device is looked for off the main loop: wait for the answer.
+if wait_status '^idle .*routine="End to end".* audio=lost' 20 &&
    grep -q "no output device matches 'NoSuchCard'" "$E2E_TMP/idle.log"; then
 	pass idle-missing-device-not-ok
 else
@@ -116,5 +117,83 @@ fi
 [ "$(grep -c . "$E2E_TMP/rss.log")" -eq "$retries0" ] && pass missing-device-said-once ||
 	fail missing-device-said-once "$(tail -n 3 "$E2E_TMP/rss.log")"
 kill "$RSS"; wait "$RSS" 2>/dev/null
+
+# --- one stream per session, pauses included; none while idle ---------------
+# Opening and closing a Pi's headphone output pops, and a resume must not
+# wait for a device to open.  PulseAudio lists coachd's open stream as a
+# sink input (parec records through a source output, not counted).
+inputs() { pactl list short sink-inputs 2>/dev/null | grep -c .; }
+"$BUILD/coachd" -r "$ROUTINE" -s "$SOCK" -v >"$E2E_TMP/stream.log" 2>&1 &
+STREAM=$!
+at_exit "kill $STREAM 2>/dev/null"
+wait_status '^idle .*routine="End to end"' 20
+idle_inputs=$(inputs)
+ctl play >/dev/null
+wait_status '^running step=1/3 .* phase=hold ' 10
+playing_inputs=$(inputs)
+ctl pause >/dev/null
+wait_status '^paused ' 5
+sleep 2
+paused_inputs=$(inputs)
+ctl resume >/dev/null
+wait_status '^running ' 5
+ctl stop >/dev/null
+wait_status '^idle ' 5
+wait_for '[ "$(inputs)" -eq 0 ]' 5
+after_inputs=$(inputs)
+opens=$(grep -c 'audio: default, .* Hz' "$E2E_TMP/stream.log")
+echo "sink inputs: idle $idle_inputs, playing $playing_inputs, paused $paused_inputs, idle after $after_inputs; streams opened: $opens"
+if [ "$idle_inputs" -eq 0 ] && [ "$playing_inputs" -eq 1 ] && [ "$paused_inputs" -eq 1 ] &&
+   [ "$after_inputs" -eq 0 ] && [ "$opens" -eq 1 ]; then
+	pass one-stream-per-session
+else
+	fail one-stream-per-session "sink inputs idle/playing/paused/after: $idle_inputs/$playing_inputs/$paused_inputs/$after_inputs, $opens opens"
+fi
+
+# --- a stopped sound server never holds the main loop ----------------------
+# Closing a stream under a SIGSTOPped PulseAudio once blocked the loop 33 s
+# in Pa_AbortStream (longer than the watchdog).  Stop the server as the
+# stream closes, and as a session starts: coachd must keep answering.
+answers() {  # answers SECONDS: status polls that got a reply, of the ones made
+	local n=0 ok=0 end=$(($(now_ms) + $1 * 1000))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		n=$((n + 1))
+		"$BUILD/coachctl" -s "$SOCK" -t 2000 status >/dev/null 2>&1 && ok=$((ok + 1))
+		sleep 0.3
+	done
+	echo "$ok $n"
+}
+PA=$(pulse_pid)
+at_exit "kill -CONT $PA 2>/dev/null"
+ctl play >/dev/null
+wait_status '^running step=1/3 ' 10
+ctl stop >/dev/null
+wait_status '^idle ' 5
+kill -STOP "$PA"          # the stream closes some 300 ms after the session
+read -r ok n < <(answers 6)
+kill -CONT "$PA"
+echo "server stopped while the stream closes: $ok of $n status requests answered"
+[ "$ok" -eq "$n" ] && [ "$n" -gt 5 ] && pass stopped-server-close-loop-answers ||
+	fail stopped-server-close-loop-answers "$ok of $n answered"
+
+# A start while the server is stopped for longer than a callback may take:
+# slow, not lost (the stall limit was 1.5 s from the start).
+wait_for '[ "$(inputs)" -eq 0 ]' 10
+lost_before=$(grep -c 'stopped playing\|did not start' "$E2E_TMP/stream.log")
+kill -STOP "$PA"
+ctl play >/dev/null
+read -r ok n < <(answers 3)
+kill -CONT "$PA"
+if wait_status '^running .* audio=ok' 10; then :; fi
+lost_after=$(grep -c 'stopped playing\|did not start' "$E2E_TMP/stream.log")
+echo "server stopped 3 s as a session starts: $ok of $n status requests answered; losses logged: $((lost_after - lost_before))"
+if [ "$ok" -eq "$n" ] && [ "$lost_after" -eq "$lost_before" ] && [[ $STATUS == running* ]]; then
+	pass slow-start-not-lost
+else
+	fail slow-start-not-lost "$ok of $n answered, $((lost_after - lost_before)) losses, status '$STATUS'"
+fi
+ctl stop >/dev/null
+wait_status '^idle ' 5
+kill "$STREAM"; wait "$STREAM" 2>/dev/null
 
 e2e_finish

@@ -1,0 +1,379 @@
+#include "audiodev.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "audiohost.h"
+#include "log.h"
+
+#define AUDIO_FDS 16   /* descriptors a stream may need (ALSA, a sound server's socket, memfds, pipes) */
+
+struct audiodev {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool verbose;
+
+	/* Wanted, set by the main thread (under lock). */
+	bool quit;
+	bool want_stream;
+	unsigned start_gen, probe_gen;
+	struct audiodev_stream want;
+	char probe_device[128];
+	bool forget;
+
+	/* Done, set by the thread (under lock). */
+	struct audiodev_state st;
+	bool ended;               /* the thread has returned */
+
+	/* The thread's own. */
+	PaStream *stream;
+	bool pa_ready;
+	unsigned attempts;        /* failures since the last success: logged at the first */
+	char opened[128];         /* the device opened last */
+};
+
+/* Whether AUDIO_FDS descriptors are free.  Out of descriptors, alsa-lib and
+ * the libraries under it fail in ways of their own (an abort, a retry loop,
+ * an error printed and a device that seems to be missing): check first, and
+ * say what is wrong. */
+static bool fds_available(struct audiodev *d)
+{
+	struct rlimit rl;
+	DIR *dir;
+	unsigned open_fds = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return true;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return rl.rlim_cur >= 2 * AUDIO_FDS;
+	while (readdir(dir))
+		open_fds++;
+	closedir(dir);
+	open_fds = open_fds > 3 ? open_fds - 3 : 0;   /* ".", ".." and the listing's own */
+	if (open_fds + AUDIO_FDS <= rl.rlim_cur)
+		return true;
+	if (d->attempts++ == 0)
+		log_error("audio: %u of the %lu file descriptors allowed (ulimit -n, LimitNOFILE=) are "
+			  "in use, and audio needs %d more; no sound until there are",
+			  open_fds, (unsigned long)rl.rlim_cur, AUDIO_FDS);
+	return false;
+}
+
+/* The device named in the config: PortAudio's default for "default", else the
+ * first output device whose name contains it (case-insensitive). */
+static PaDeviceIndex find_device(const char *name)
+{
+	int n = Pa_GetDeviceCount();
+
+	if (!name || strcasecmp(name, "default") == 0)
+		return Pa_GetDefaultOutputDevice();
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+
+		if (info && info->maxOutputChannels > 0 && strcasestr(info->name, name))
+			return i;
+	}
+	return paNoDevice;
+}
+
+void audiodev_list(void (*line)(const char *text))
+{
+	int n = Pa_GetDeviceCount();
+
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+		char text[256];
+
+		if (!info || info->maxOutputChannels <= 0)
+			continue;
+		snprintf(text, sizeof(text), "%d: %s (%d channels, %.0f Hz)%s", i, info->name,
+			 info->maxOutputChannels, info->defaultSampleRate,
+			 i == Pa_GetDefaultOutputDevice() ? " [default]" : "");
+		line(text);
+	}
+}
+
+static void log_device_line(const char *text)
+{
+	log_info("  %s", text);
+}
+
+/* Initializes PortAudio afresh and finds DEVICE in what it sees. */
+static PaDeviceIndex initialize(struct audiodev *d, const char *device)
+{
+	PaDeviceIndex i;
+	PaError e;
+
+	if (!fds_available(d))
+		return paNoDevice;
+	if (d->pa_ready) {
+		audiohost_terminate();
+		d->pa_ready = false;
+	}
+	e = audiohost_initialize(device, d->verbose);
+	if (e != paNoError) {
+		if (d->attempts++ == 0)
+			log_error("audio: cannot initialize PortAudio: %s", Pa_GetErrorText(e));
+		return paNoDevice;
+	}
+	d->pa_ready = true;
+	i = find_device(device);
+	if (i == paNoDevice && d->attempts++ == 0) {
+		log_error("audio: no output device matches '%s'; these are available:", device);
+		audiodev_list(log_device_line);
+	}
+	return i;
+}
+
+static void close_stream(struct audiodev *d)
+{
+	if (!d->stream)
+		return;
+	/* Abort: the player has faded out what was to be heard, and a drain
+	 * of a device that does not answer would never end. */
+	Pa_AbortStream(d->stream);
+	Pa_CloseStream(d->stream);
+	d->stream = NULL;
+}
+
+/* Threads inherit their creator's scheduling: while this thread runs at
+ * real-time priority, the threads a stream starts (PortAudio's callback
+ * thread, and a sound server client's I/O thread, as the pulse plugin's)
+ * are real-time too.  Returns 1, or -errno when refused (no RLIMIT_RTPRIO,
+ * systemd's RestrictRealtime=). */
+static int set_realtime(int priority)
+{
+	struct sched_param sp = { .sched_priority = priority };
+	int r = pthread_setschedparam(pthread_self(), priority ? SCHED_FIFO : SCHED_OTHER, &sp);
+
+	return r == 0 ? 1 : -r;
+}
+
+/* Opens and starts a stream as S says.  Returns 0 or -ENODEV (logged). */
+static int open_start(struct audiodev *d, const struct audiodev_stream *s, double *latency_s)
+{
+	PaStreamParameters out = { 0 };
+	const PaDeviceInfo *info;
+	const PaStreamInfo *si;
+	PaError e;
+
+	if (!fds_available(d))
+		return -ENODEV;
+	/* PortAudio as initialized last; a lost device is looked for again by
+	 * a probe first. */
+	out.device = d->pa_ready ? find_device(s->device) : initialize(d, s->device);
+	if (out.device == paNoDevice && d->pa_ready)
+		out.device = initialize(d, s->device);
+	if (out.device == paNoDevice)
+		return -ENODEV;
+	info = Pa_GetDeviceInfo(out.device);
+	*s->channels = info->maxOutputChannels >= 2 ? 2 : 1;
+	out.channelCount = *s->channels;
+	out.sampleFormat = paFloat32;
+	out.suggestedLatency = s->latency_ms / 1000.0;
+	e = Pa_OpenStream(&d->stream, NULL, &out, s->rate, paFramesPerBufferUnspecified,
+			  paClipOff | paDitherOff, s->callback, s->data);
+	if (e != paNoError) {
+		if (d->attempts++ == 0)
+			log_error("audio: cannot open '%s' at %u Hz: %s", info->name, s->rate,
+				  Pa_GetErrorText(e));
+		d->stream = NULL;
+		return -ENODEV;
+	}
+	Pa_SetStreamFinishedCallback(d->stream, s->finished);
+	si = Pa_GetStreamInfo(d->stream);
+	*latency_s = si ? si->outputLatency : s->latency_ms / 1000.0;
+	/* Said once, and again when it changes: a stream opens at every session. */
+	log_msg(strcmp(d->opened, info->name) ? LOG_INFO : LOG_DEBUG,
+		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, s->rate,
+		*s->channels, *s->channels > 1 ? "s" : "", *latency_s * 1000);
+	snprintf(d->opened, sizeof(d->opened), "%s", info->name);
+	e = Pa_StartStream(d->stream);
+	if (e != paNoError) {
+		if (d->attempts++ == 0)
+			log_error("audio: cannot start '%s': %s", info->name, Pa_GetErrorText(e));
+		Pa_CloseStream(d->stream);
+		d->stream = NULL;
+		return -ENODEV;
+	}
+	d->attempts = 0;
+	return 0;
+}
+
+static void *run(void *arg)
+{
+	struct audiodev *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	for (;;) {
+		if (d->forget) {
+			d->forget = false;
+			d->attempts = 0;
+		}
+		if (d->want_stream && d->st.started != d->start_gen) {
+			struct audiodev_stream s = d->want;
+			unsigned gen = d->start_gen;
+			double latency = 0;
+			int r, rt;
+
+			d->st.busy = true;
+			pthread_mutex_unlock(&d->lock);
+			close_stream(d);
+			rt = s.rt_priority ? set_realtime(s.rt_priority) : 0;
+			r = open_start(d, &s, &latency);
+			if (rt > 0)
+				set_realtime(0);   /* this thread's own work is not urgent */
+			pthread_mutex_lock(&d->lock);
+			d->st.realtime = rt;
+			d->st.busy = false;
+			d->st.stream = d->stream != NULL;
+			d->st.started = gen;
+			d->st.start_result = r;
+			d->st.latency_s = latency;
+		} else if (!d->want_stream && d->stream) {
+			d->st.busy = true;
+			pthread_mutex_unlock(&d->lock);
+			close_stream(d);
+			pthread_mutex_lock(&d->lock);
+			d->st.busy = false;
+			d->st.stream = false;
+		} else if (d->st.probed != d->probe_gen && !d->stream && !d->quit) {
+			char device[sizeof(d->probe_device)];
+			unsigned gen = d->probe_gen;
+			int r;
+
+			memcpy(device, d->probe_device, sizeof(device));
+			d->st.busy = true;
+			pthread_mutex_unlock(&d->lock);
+			r = initialize(d, device) == paNoDevice ? -ENODEV : 0;
+			if (r == 0)
+				d->attempts = 0;
+			pthread_mutex_lock(&d->lock);
+			d->st.busy = false;
+			d->st.probed = gen;
+			d->st.probe_result = r;
+		} else if (d->quit) {
+			break;
+		} else {
+			pthread_cond_wait(&d->cond, &d->lock);
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	close_stream(d);
+	if (d->pa_ready)
+		audiohost_terminate();
+	pthread_mutex_lock(&d->lock);
+	d->ended = true;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+struct audiodev *audiodev_new(bool verbose)
+{
+	struct audiodev *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->verbose = verbose;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	if (pthread_create(&d->thread, NULL, run, d) != 0) {
+		pthread_cond_destroy(&d->cond);
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+bool audiodev_free(struct audiodev *d, unsigned wait_ms)
+{
+	struct timespec until;
+	bool ended;
+
+	if (!d)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->quit = true;
+	d->want_stream = false;
+	pthread_cond_broadcast(&d->cond);
+	while (!d->ended && pthread_cond_timedwait(&d->cond, &d->lock, &until) == 0)
+		;
+	ended = d->ended;
+	pthread_mutex_unlock(&d->lock);
+	if (!ended) {
+		log_warn("audio: the device does not answer; leaving without closing it");
+		pthread_detach(d->thread);
+		return false;
+	}
+	pthread_join(d->thread, NULL);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+	return true;
+}
+
+unsigned audiodev_start(struct audiodev *d, const struct audiodev_stream *s)
+{
+	unsigned gen;
+
+	pthread_mutex_lock(&d->lock);
+	d->want = *s;
+	d->want_stream = true;
+	gen = ++d->start_gen;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return gen;
+}
+
+void audiodev_stop(struct audiodev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->want_stream = false;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
+unsigned audiodev_probe(struct audiodev *d, const char *device)
+{
+	unsigned gen;
+
+	pthread_mutex_lock(&d->lock);
+	snprintf(d->probe_device, sizeof(d->probe_device), "%s", device);
+	gen = ++d->probe_gen;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return gen;
+}
+
+void audiodev_forget_errors(struct audiodev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->forget = true;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void audiodev_state(struct audiodev *d, struct audiodev_state *st)
+{
+	pthread_mutex_lock(&d->lock);
+	*st = d->st;
+	pthread_mutex_unlock(&d->lock);
+}
