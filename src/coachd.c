@@ -11,6 +11,7 @@
 #include "config.h"
 #include "refs.h"
 #include "daemon.h"
+#include "diskcache.h"
 #include "engine.h"
 #include "log.h"
 #include "paths.h"
@@ -173,19 +174,29 @@ static int check(const struct bundle_files *f, const struct paths *p, const char
 	return 0;
 }
 
-static int plan_or_render(const struct options *o, const struct bundle_files *f)
+static int plan_or_render(const struct options *o, const struct bundle_files *files)
 {
+	struct bundle_files f = *files;
 	struct bundle b;
 	struct speech *speech = NULL;
 	struct diag err;
+	unsigned synthesized, cached;
 	int rc = 0;
 
-	if (bundle_load(&b, f, o->rate, &speech, &err, warn_sound) < 0) {
+	/* The daemon's cache when run as its user; a user's own otherwise. */
+	f.cache = diskcache_open_default(&err);
+	if (!f.cache && err.text[0])
+		log_warn("%s: speech is synthesized, not cached", err.text);
+	if (bundle_load(&b, &f, o->rate, &speech, &err, warn_sound) < 0) {
 		safetext_print(stderr, "%s", err.text);
 		if (speech)
 			speech_free(speech);
+		diskcache_free(f.cache);
 		return EX_CONFIG;
 	}
+	speech_counts(speech, &synthesized, &cached);
+	log_debug("speech: %u texts synthesized, %u read from the cache%s%s", synthesized, cached,
+		  f.cache ? " in " : " (no cache)", f.cache ? diskcache_path(f.cache) : "");
 	if (o->plan)
 		plan_print(&b.plan, &b.routine, stdout);
 	if (o->render) {
@@ -205,6 +216,7 @@ static int plan_or_render(const struct options *o, const struct bundle_files *f)
 	}
 	bundle_free(&b);
 	speech_free(speech);
+	diskcache_free(f.cache);
 	return rc;
 }
 

@@ -48,6 +48,8 @@ struct loader {
 	struct result results[LOADER_MAX_RESULTS];
 	unsigned nresults;
 	struct speech *speech;     /* only the worker thread touches it */
+	struct diskcache *cache;   /* the speech cache on disk, or NULL */
+	bool cache_opened;         /* tried once, by the worker */
 };
 
 static void warn_sound(const char *message)
@@ -64,7 +66,17 @@ static struct result load(struct loader *ld, const struct job *j)
 		.history = j->history[0] ? j->history : NULL,
 	};
 	struct result r = { 0 };
+	unsigned synthesized, cached;
 
+	if (!ld->cache_opened) {
+		struct diag err;
+
+		ld->cache_opened = true;
+		ld->cache = diskcache_open_default(&err);
+		if (!ld->cache && err.text[0])
+			log_warn("%s: speech is synthesized at every start", err.text);
+	}
+	f.cache = ld->cache;
 	r.bundle = malloc(sizeof(*r.bundle));
 	if (!r.bundle) {
 		diag_set(&r.err, j->routine, 0, 0, "out of memory");
@@ -74,6 +86,12 @@ static struct result load(struct loader *ld, const struct job *j)
 		free(r.bundle);
 		r.bundle = NULL;
 	}
+	/* What the speech cost, for `coachd -v` and the tests: a restart with a
+	 * warm cache synthesizes nothing. */
+	speech_counts(ld->speech, &synthesized, &cached);
+	log_debug("speech: %u texts synthesized, %u read from the cache%s%s", synthesized,
+		  cached, ld->cache ? " in " : " (no cache)",
+		  ld->cache ? diskcache_path(ld->cache) : "");
 	return r;
 }
 
@@ -212,6 +230,7 @@ void loader_free(struct loader *ld)
 	close(ld->efd);
 	if (ld->speech)
 		speech_free(ld->speech);
+	diskcache_free(ld->cache);
 	pthread_cond_destroy(&ld->wake);
 	pthread_mutex_destroy(&ld->lock);
 	free(ld);

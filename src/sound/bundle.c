@@ -174,6 +174,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		goto err_free;
 	if (!*speech)
 		goto err_free;
+	speech_set_cache(*speech, f->cache);
 	if (sounds_load(b->sounds, f->sounds_dir, rate, warn) < 0) {
 		diag_set(err, f->sounds_dir, 0, 0, "out of memory loading sounds");
 		goto err_free;

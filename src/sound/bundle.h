@@ -37,6 +37,7 @@ struct bundle_files {
 	bool explain;               /* a first session: each step's `explain` said */
 	const char *history;        /* or NULL; when set, a first session unless this
 				     * history has a finished session of the routine */
+	struct diskcache *cache;    /* the speech cache on disk, or NULL */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).

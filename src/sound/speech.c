@@ -10,7 +10,9 @@
 
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
+#include <soxr.h>
 
+#include "cachekey.h"
 #include "pcm.h"
 
 /* Samples at or below -50 dBFS (104 of 32768) count as silence when trimming:
@@ -52,6 +54,9 @@ struct speech {
 	unsigned count;
 	size_t bytes;
 	int error;                  /* why the last speech_get failed */
+	struct diskcache *cache;    /* or NULL */
+	unsigned synthesized;       /* texts espeak-ng spoke */
+	unsigned from_cache;        /* texts read from the cache */
 };
 
 /* Samples arriving from espeak-ng's callback. */
@@ -385,6 +390,67 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 	return 0;
 }
 
+/* The cache key of TEXT spoken with the current profile (malloc'd), or NULL. */
+static char *cache_key(const struct speech *s, const char *text)
+{
+	const struct profile *p = &s->profiles[s->current];
+	char processing[96];
+	const char *version = espeak_Info(NULL);
+
+	/* What trim and synthesize do to espeak-ng's samples: changing any of
+	 * these makes other samples, so other keys. */
+	snprintf(processing, sizeof(processing), "silence %d, lead %d ms, tail %d ms, fade %d ms",
+		 SILENCE, LEAD_MS, TAIL_MS, FADE_MS);
+	return cachekey_speech(&(struct speech_key){
+		.text = text, .espeak = p->espeak, .rate = p->rate, .pitch = p->pitch,
+		.out_rate = p->out_rate, .engine = version ? version : "?",
+		.resampler = soxr_version(), .processing = processing,
+	});
+}
+
+/* Fills OUT from the cache entry for KEY.  Returns true on a hit; a payload
+ * that cannot be samples of a text counts as a miss. */
+static bool from_cache(const struct speech *s, const char *key, struct clip *out)
+{
+	const struct profile *p = &s->profiles[s->current];
+	void *data;
+	size_t len;
+
+	if (diskcache_get(s->cache, key, &data, &len) < 0)
+		return false;
+	if (len % sizeof(*out->pcm) ||
+	    len / sizeof(*out->pcm) > (size_t)p->out_rate * SPEECH_MAX_SECONDS) {
+		free(data);
+		return false;
+	}
+	*out = (struct clip){ data, (uint32_t)(len / sizeof(*out->pcm)) };
+	return true;
+}
+
+/* TEXT's samples from the disk cache, else from espeak-ng (then stored). */
+static int speak(struct speech *s, const char *text, struct clip *out)
+{
+	char *key = s->cache ? cache_key(s, text) : NULL;
+	int rc;
+
+	if (key && from_cache(s, key, out)) {
+		free(key);
+		s->from_cache++;
+		return 0;
+	}
+	rc = synthesize(s, text, out);
+	if (rc == 0) {
+		s->synthesized++;
+		/* A full or read-only disk only costs the next start its speed:
+		 * the cache's counters say so. */
+		if (key)
+			diskcache_put(s->cache, key, out->pcm,
+				      (size_t)out->frames * sizeof(*out->pcm));
+	}
+	free(key);
+	return rc;
+}
+
 const struct clip *speech_get(struct speech *s, const char *text)
 {
 	size_t len;
@@ -407,7 +473,7 @@ const struct clip *speech_get(struct speech *s, const char *text)
 		s->error = -ENOMEM;
 		return NULL;
 	}
-	s->error = synthesize(s, text, &e->clip);
+	s->error = speak(s, text, &e->clip);
 	if (s->error < 0) {
 		free(e);
 		return NULL;
@@ -426,6 +492,19 @@ const struct clip *speech_get(struct speech *s, const char *text)
 int speech_error(const struct speech *s)
 {
 	return s ? s->error : -EINVAL;
+}
+
+void speech_set_cache(struct speech *s, struct diskcache *cache)
+{
+	s->cache = cache;
+}
+
+void speech_counts(const struct speech *s, unsigned *synthesized, unsigned *from_cache)
+{
+	if (synthesized)
+		*synthesized = s ? s->synthesized : 0;
+	if (from_cache)
+		*from_cache = s ? s->from_cache : 0;
 }
 
 void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes)

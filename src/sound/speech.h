@@ -12,7 +12,9 @@
  * same texts in the same order gets identical samples.  Within one process a
  * text's samples also depend on what espeak-ng spoke before (its pitch
  * flutter and gain control carry over), which the cache hides: each text is
- * synthesized once. */
+ * synthesized once.  With a disk cache (speech_set_cache) a text keeps the
+ * samples it was first synthesized with across processes too, so a restart
+ * or a reload reproduces every clip, and the plan, to the frame. */
 #ifndef COACH_SPEECH_H
 #define COACH_SPEECH_H
 
@@ -21,6 +23,7 @@
 
 #include "clip.h"
 #include "diag.h"
+#include "diskcache.h"
 #include "voice.h"
 
 struct speech;
@@ -59,6 +62,16 @@ void speech_interrupt(bool on);
  * longer than SPEECH_MAX_SECONDS, -ENOMEM, -ECANCELED (speech_interrupt), or
  * -EIO (espeak-ng refused it). */
 int speech_error(const struct speech *s);
+
+/* Keeps S's speech in CACHE too (NULL: none): a text found there is read
+ * instead of synthesized, and each text synthesized is stored there, keyed by
+ * the text, the voice's espeak-ng settings, espeak-ng's and libsoxr's
+ * versions and the output rate.  CACHE must outlive S. */
+void speech_set_cache(struct speech *s, struct diskcache *cache);
+
+/* How the texts got their samples so far: synthesized by espeak-ng, or read
+ * from the disk cache. */
+void speech_counts(const struct speech *s, unsigned *synthesized, unsigned *from_cache);
 
 /* Number of distinct texts synthesized so far, and their total size in bytes. */
 void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes);

@@ -59,6 +59,10 @@ export BUILD
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coach-e2e.XXXXXX") || exit 1
+# Each test starts with an empty speech cache of its own: what it hears does
+# not depend on which tests ran before (cache.sh tests the cache itself).
+export XDG_CACHE_HOME=$E2E_TMP/cache
+unset CACHE_DIRECTORY COACH_CACHE_MIB
 E2E_AT_EXIT=()
 PULSE_PID=
 PULSE_DIR=
