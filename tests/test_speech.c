@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "diskcache.h"
 #include "routine.h"
 #include "speech.h"
 
@@ -163,6 +167,151 @@ static void caches_each_text_once(void **state)
 	speech_stats(s, &texts, &bytes);
 	assert_int_equal(texts, 202);
 	speech_free(s);
+}
+
+/* A fresh speech object at RATE speaking as V, keeping its speech in C. */
+static struct speech *cached_speech(const struct voice *v, unsigned rate, struct diskcache *c)
+{
+	struct diag err = { .text = "" };
+	struct speech *s = speech_new(v, rate, &err);
+
+	if (!s)
+		fail_msg("speech_new: %s", err.text);
+	speech_set_cache(s, c);
+	return s;
+}
+
+static unsigned count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static void the_disk_cache_spares_synthesis_and_keeps_samples(void **state)
+{
+	static const char *const texts[] = { "Left side.", SENTENCE, "Rest.", "" };
+	char dir[] = "/tmp/coach-speechcache.XXXXXX", path[320];
+	const struct clip *first[4];
+	uint64_t hashes[4];
+	struct diskcache *c;
+	struct speech *s, *warm;
+	struct voice v;
+	unsigned synthesized, cached;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	c = diskcache_open(dir, 64 << 20, &(struct diag){ 0 });
+	assert_non_null(c);
+	make_voice(&v, "en-us");
+
+	/* Cold: every text synthesized, and stored. */
+	s = cached_speech(&v, 48000, c);
+	for (int i = 0; i < 4; i++) {
+		first[i] = speech_get(s, texts[i]);
+		assert_non_null(first[i]);
+		hashes[i] = hash_clip(first[i]);
+	}
+	speech_counts(s, &synthesized, &cached);
+	assert_int_equal(synthesized, 4);
+	assert_int_equal(cached, 0);
+
+	/* Warm (as after a restart): nothing synthesized, the same samples. */
+	warm = cached_speech(&v, 48000, c);
+	for (int i = 3; i >= 0; i--) {
+		const struct clip *again = speech_get(warm, texts[i]);
+
+		assert_non_null(again);
+		assert_int_equal(again->frames, first[i]->frames);
+		assert_true(hash_clip(again) == hashes[i]);
+	}
+	speech_counts(warm, &synthesized, &cached);
+	assert_int_equal(synthesized, 0);
+	assert_int_equal(cached, 4);
+	speech_free(warm);
+
+	/* Another output rate, another pitch, another speed: other keys. */
+	warm = cached_speech(&v, 44100, c);
+	assert_non_null(speech_get(warm, "Rest."));
+	assert_int_not_equal(speech_get(warm, "Rest.")->frames, first[2]->frames);
+	v.pitch = 60;
+	assert_int_equal(speech_set_voice(warm, &v, 48000, &(struct diag){ 0 }), 0);
+	assert_non_null(speech_get(warm, "Rest."));
+	v.pitch = 50;
+	v.rate = 200;
+	assert_int_equal(speech_set_voice(warm, &v, 48000, &(struct diag){ 0 }), 0);
+	assert_non_null(speech_get(warm, "Rest."));
+	speech_counts(warm, &synthesized, &cached);
+	assert_int_equal(synthesized, 3);
+	assert_int_equal(cached, 0);
+	speech_free(warm);
+	v.rate = 160;
+
+	/* Seven files: four texts, and "Rest." with three other settings. */
+	assert_int_equal(count_files(dir), 7);
+
+	/* Torn files (cut in half): each text synthesized again and stored
+	 * again, so the next start reads them all. */
+	{
+		struct diskcache_stats st;
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		assert_non_null(d);
+		while ((de = readdir(d))) {
+			struct stat sb;
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			assert_int_equal(stat(path, &sb), 0);
+			assert_int_equal(truncate(path, sb.st_size / 2), 0);
+		}
+		closedir(d);
+		warm = cached_speech(&v, 48000, c);
+		for (int i = 0; i < 4; i++) {
+			const struct clip *again = speech_get(warm, texts[i]);
+
+			assert_non_null(again);
+			/* Made again in another espeak-ng state: about as long. */
+			assert_true(abs((int)again->frames - (int)first[i]->frames) < 4800);
+		}
+		speech_counts(warm, &synthesized, &cached);
+		assert_int_equal(synthesized, 4);
+		assert_int_equal(cached, 0);
+		diskcache_stats(c, &st);
+		assert_int_equal(st.remade, 4);
+		speech_free(warm);
+		warm = cached_speech(&v, 48000, c);
+		for (int i = 0; i < 4; i++)
+			assert_non_null(speech_get(warm, texts[i]));
+		speech_counts(warm, &synthesized, &cached);
+		assert_int_equal(synthesized, 0);
+		assert_int_equal(cached, 4);
+		speech_free(warm);
+	}
+	speech_free(s);
+	diskcache_free(c);
+	remove_dir(dir);
 }
 
 static void edges_are_trimmed_and_faded(void **state)
@@ -461,6 +610,7 @@ int main(void)
 		cmocka_unit_test(same_texts_give_same_samples_in_fresh_processes),
 		cmocka_unit_test(speaks_a_sentence_at_48k_and_44k),
 		cmocka_unit_test(caches_each_text_once),
+		cmocka_unit_test(the_disk_cache_spares_synthesis_and_keeps_samples),
 		cmocka_unit_test(edges_are_trimmed_and_faded),
 		cmocka_unit_test(nothing_to_say_gives_an_empty_clip),
 		cmocka_unit_test(unknown_voice_is_an_error),
