@@ -149,8 +149,8 @@ if [ -n "$users_at" ] && [ -n "$enable_at" ] && [ "$users_at" -lt "$enable_at" ]
 else
 	fail deb-postinst "expected systemd-sysusers, then deb-systemd-helper enable"
 fi
-grep -q 'rm -rf /var/lib/coach' "$E2E_TMP/ctl/postrm" && pass deb-postrm-purge ||
-	fail deb-postrm-purge "postrm does not remove /var/lib/coach on purge"
+grep -q 'rm -rf /var/lib/coach /var/cache/coach' "$E2E_TMP/ctl/postrm" && pass deb-postrm-purge ||
+	fail deb-postrm-purge "postrm does not remove /var/lib/coach and /var/cache/coach on purge"
 for s in preinst postinst prerm postrm; do
 	[ -f "$E2E_TMP/ctl/$s" ] || continue
 	sh -n "$E2E_TMP/ctl/$s" && pass "deb-$s-syntax" || fail "deb-$s-syntax"
@@ -239,6 +239,6 @@ rm -f "$root/tmp/coach.deb" "$root/tmp/up.deb"
 
 if on dpkg --purge coach >"$E2E_TMP/dpkg.log" 2>&1; then pass dpkg-purge; else
 	fail dpkg-purge "$(tail -n 20 "$E2E_TMP/dpkg.log")"; fi
-left=$(cd "$root/" && ls -d etc/coach usr/bin/coachd usr/share/coach var/lib/coach "${wants#/}" 2>/dev/null || true)
+left=$(cd "$root/" && ls -d etc/coach usr/bin/coachd usr/share/coach var/lib/coach var/cache/coach "${wants#/}" 2>/dev/null || true)
 [ -z "$left" ] && pass dpkg-purge-clean || fail dpkg-purge-clean "left: $left"
 e2e_finish
