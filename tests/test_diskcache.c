@@ -32,16 +32,22 @@ static int setup(void **state)
 	struct fx *fx = calloc(1, sizeof(*fx));
 	struct diag err;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/coach-diskcache.XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (!fx)
 		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/coach-diskcache.XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
 	for (size_t i = 0; i < PAYLOAD_LEN; i++)
 		fx->payload[i] = (unsigned char)(i * 7 + 3);
 	/* A subfolder: open makes the missing parents. */
 	strcat(fx->dir, "/a/b");
 	fx->c = diskcache_open(fx->dir, 1 << 20, &err);
-	if (!fx->c)
+	if (!fx->c) {
+		free(fx);
 		return -1;
+	}
 	*state = fx;
 	return 0;
 }
