@@ -1,9 +1,10 @@
 /* A folder of files, each a payload found by a key string: the speech cache
  * on disk.  Each file holds a header (length and checksum), the full key and
  * the payload.  Written to a temporary file, synced and renamed into place, so
- * a power cut leaves the old file, the new one, or a stray temporary file (removed
- * later), never a half-written file under a key's name; a file that is short,
- * damaged or holds another key is removed and counts as missing.  Bounded: when
+ * a power cut leaves the whole file, no file, or a stray temporary file
+ * (removed later), never a half-written file under a key's name; and a file
+ * that is short, damaged or holds another key all the same (a file system
+ * that lies about syncs) is removed and counts as missing.  Bounded: when
  * the files pass the size limit, the least recently used ones (oldest
  * modification time; a hit touches its file) are removed.
  *
