@@ -203,7 +203,7 @@ static int load(const char *path, const char *key, void **data, size_t *len)
 	uint64_t sum;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -2;
 	if (fstat(fd, &st) < 0) {
