@@ -16,6 +16,7 @@
 #include "log.h"
 #include "paths.h"
 #include "render.h"
+#include "rlimits.h"
 #include "safetext.h"
 
 #define DEFAULT_RATE 48000
@@ -234,6 +235,11 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) < 0)
 		return EX_USAGE;
 	log_init("coachd", o.verbose);
+	/* Before any library runs: below these limits they crash or mislead. */
+	if (rlimits_check(o.check || o.plan || o.render ? RLIMITS_OFFLINE : RLIMITS_DAEMON, &err) < 0) {
+		log_error("%s", err.text);
+		return EX_CONFIG;
+	}
 	paths_find(&p, o.data_dir);
 	config = o.config ? o.config : p.config;
 	if (!o.check && !o.plan && !o.render)
