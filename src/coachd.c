@@ -57,7 +57,8 @@ static void usage(FILE *out)
 		"  -v, --verbose        debug messages\n"
 		"  -h, --help           this help\n\n"
 		"Exit status: 0 on success, 64 for a bad option, 78 for a bad routine,\n"
-		"voice or config file, 73 when the output cannot be written.\n",
+		"voice or config file or process limits too low, 73 when the output\n"
+		"cannot be written.\n",
 		DEFAULT_ROUTINE, DEFAULT_RATE);
 }
 
