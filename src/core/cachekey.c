@@ -38,6 +38,8 @@ uint64_t cachekey_checksum(const void *data, size_t n, uint64_t h)
 	const unsigned char *p = data;
 	size_t i = 0;
 
+	if (n == 0)             /* DATA may be NULL: no pointer arithmetic on it */
+		return h;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 
