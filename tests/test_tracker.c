@@ -107,6 +107,27 @@ static void session_between_two_samples(void **state)
 	assert_false(tracker_sample(&t, &plan, 3, SESSION_IDLE, 0, 3, 0.6, 12, &r));
 }
 
+/* Issue 16, finding 6: a stop of the daemon mid-session lost the session.
+ * Ended there, it is a stopped one, its running time counted to now. */
+static void ended_at_shutdown_is_stopped(void **state)
+{
+	struct tracker t = { 0 };
+	struct tracker_record r;
+
+	(void)state;
+	assert_false(tracker_end(&t, 3, 0.0, &r));      /* nothing followed */
+	assert_false(tracker_sample(&t, &plan, 3, SESSION_IDLE, 0, 0, 0.0, 1000, &r));
+	assert_false(tracker_sample(&t, &plan, 3, SESSION_RUNNING, 0, 1, 1.0, 1001, &r));
+	assert_false(tracker_sample(&t, &plan, 3, SESSION_RUNNING, start_of(1), 1, 11.0, 1011, &r));
+	assert_true(tracker_end(&t, 3, 16.0, &r));
+	assert_false(r.finished);
+	assert_int_equal(r.started, 1001);
+	assert_int_equal(r.seconds, 15);
+	assert_int_equal(r.steps_done, 1);
+	assert_int_equal(r.steps_total, 3);
+	assert_false(tracker_end(&t, 3, 17.0, &r));     /* once */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +135,7 @@ int main(void)
 		cmocka_unit_test(stopped_in_step_two),
 		cmocka_unit_test(replaced_between_samples),
 		cmocka_unit_test(session_between_two_samples),
+		cmocka_unit_test(ended_at_shutdown_is_stopped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -114,6 +114,9 @@ struct intent intent_for_request(const struct control_request *req, const struct
 	case CONTROL_STOP:
 		if (!s->loaded)
 			control_reply_error(reply, size, "no routine loaded yet");
+		else if (s->pending)
+			control_reply_error(reply, size,
+					    "busy: the last control is still being applied (try again)");
 		else if (applies(controls[req->cmd], s, reply, size))
 			return control(controls[req->cmd]);
 		return in;

@@ -37,11 +37,15 @@ struct intent {
 struct intent_state {
 	enum session_state state;
 	bool loaded;                    /* a routine is ready to play */
+	unsigned pending;               /* controls sent that STATE does not show yet */
 };
 
 /* The intent of request REQ.  INTENT_NONE comes with an "error: ..." reply in
  * REPLY (SIZE bytes): a control that does not apply ("nothing to pause (the
- * session is idle)"), no routine loaded yet, an unknown history format. */
+ * session is idle)"), or that cannot be judged yet because an earlier one is
+ * still on its way to the session ("busy: ..."), no routine loaded yet, an
+ * unknown history format.  A control is acknowledged only when it applies
+ * to the state the session will really be in. */
 struct intent intent_for_request(const struct control_request *req, const struct intent_state *s,
 				 char *reply, size_t size);
 

@@ -55,3 +55,20 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 	}
 	return ended;
 }
+
+bool tracker_end(struct tracker *t, size_t nsteps, double now_s, struct tracker_record *out)
+{
+	if (!t->active)
+		return false;
+	if (t->was_running)
+		t->running_s += now_s - t->last_sample;
+	*out = (struct tracker_record){
+		.started = t->started,
+		.finished = false,
+		.seconds = (unsigned)(t->running_s + 0.5),
+		.steps_done = t->step,
+		.steps_total = (unsigned)nsteps,
+	};
+	t->active = false;
+	return true;
+}

@@ -39,4 +39,10 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 		    enum session_state state, uint64_t pos, unsigned sessions,
 		    double now_s, time_t wall, struct tracker_record *out);
 
+/* Ends the followed session now, at monotonic NOW_S, as stopped: the daemon
+ * is shutting down mid-session (systemctl stop, a shutdown, an upgrade) and
+ * the morning's work is still worth a line.  Returns true and fills *OUT
+ * when a session was being followed. */
+bool tracker_end(struct tracker *t, size_t nsteps, double now_s, struct tracker_record *out);
+
 #endif

@@ -30,6 +30,13 @@ void choice_list(const char *dir, const char *current, char *reply, size_t size)
 							  : "(has an error: coachd --check)") < 0)
 			break;
 	}
+	/* Never a silent cut: what is not listed is counted. */
+	if (r.more) {
+		control_reply_line(reply, size, "(%zu more not listed: at most %d per folder; "
+				   "start one by its file name)", r.more, ROUTINES_MAX);
+		log_warn("%s: %zu routines past the first %d are not listed", dir, r.more,
+			 ROUTINES_MAX);
+	}
 	if (r.n == 0)
 		control_reply_error(reply, size, "no routines in %s", dir);
 }
@@ -39,7 +46,11 @@ const struct routines_entry *choice_find(const char *dir, const char *name, stru
 {
 	int i;
 
-	if (routines_scan(dir, r) < 0 || (i = routines_find(r, name)) < 0) {
+	if (routines_scan(dir, r) < 0)
+		i = -1;
+	else if ((i = routines_find(r, name)) < 0 && routines_find_file(dir, name, &r->entry[0]) == 0)
+		i = 0;    /* past the listed ones, named by its file */
+	if (i < 0) {
 		control_reply_error(reply, size, "no routine called '%s' (see coachctl list)", name);
 		return NULL;
 	}

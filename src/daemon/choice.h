@@ -16,7 +16,8 @@
  * "error: ..." reply when DIR cannot be read or has none. */
 void choice_list(const char *dir, const char *current, char *reply, size_t size);
 
-/* Finds the routine NAME names in DIR, for `start`: returns a pointer to its
+/* Finds the routine NAME names in DIR, for `start` (one past the listed
+ * ones by its file name too): returns a pointer to its
  * entry in R (filled by the scan), or NULL with an "error: ..." REPLY (no
  * such routine).  The entry's name is "" when the file has an error. */
 const struct routines_entry *choice_find(const char *dir, const char *name, struct routines *r,

@@ -56,7 +56,13 @@ struct daemon {
 	int sigfd, keyfd;
 	struct bundle *bundle;        /* the one the player plays */
 	struct bundle *pending;       /* loaded, waiting for the session to end */
-	bool play_when_loaded;
+	bool play_when_loaded;        /* for the latest load request only */
+	unsigned load_id;             /* the latest load request; older results are dropped */
+	char load_path[PATH_MAX];     /* its routine */
+	char pending_path[PATH_MAX];  /* the routine of pending */
+	char bundle_path[PATH_MAX];   /* the routine of bundle */
+	char remember[256];           /* a chosen routine to remember once it has loaded */
+	int exit_status;              /* set when the daemon must stop (EX_CONFIG) */
 	bool reloading;
 	bool ready_sent;
 	int tick_id;                  /* player housekeeping, 0 when not armed */
@@ -71,24 +77,52 @@ struct daemon {
 
 static void arm_tick(struct daemon *d, int ms);
 static void request_load(struct daemon *d);
-static void reload(struct daemon *d);
+static int reload(struct daemon *d, struct diag *err);
 static void on_gesture(void *ctx, enum gesture g);
 static void arm_schedule(struct daemon *d);
-static void control(struct daemon *d, enum session_control c);
+static int control(struct daemon *d, enum session_control c);
 
 static const char *default_config_path(const struct daemon *d)
 {
 	return d->opt->config ? d->opt->config : d->opt->paths->config;
 }
 
-/* The routine file: the --routine option, else the chosen one (choice.c). */
+/* True when the routine at PATH parses and has its voice profile (the
+ * routine's, or C's). */
+static bool routine_checks(const struct daemon *d, const struct config *c, const char *path,
+			   struct diag *err)
+{
+	struct bundle b;
+	struct bundle_files f = { .routine = path, .voices_dir = d->opt->paths->voices,
+				  .voice = c->voice };
+
+	if (bundle_check(&b, &f, err) < 0)
+		return false;
+	bundle_free(&b);
+	return true;
+}
+
+/* The routine file: the --routine option, else the chosen one (choice.c).
+ * A choice that no longer loads (its file or its voice profile changed) is
+ * not the user's mistake in a file: it gives way to the config's routine
+ * rather than refusing to start. */
 static void resolve_routine(struct daemon *d, const struct config *c)
 {
-	if (d->opt->routine)
+	char configured[PATH_MAX];
+	struct diag err;
+
+	if (d->opt->routine) {
 		snprintf(d->routine_path, sizeof(d->routine_path), "%s", d->opt->routine);
-	else
-		choice_resolve(d->opt->paths, d->state_path, c->routine, d->routine_path,
-			       sizeof(d->routine_path));
+		return;
+	}
+	choice_resolve(d->opt->paths, d->state_path, c->routine, d->routine_path,
+		       sizeof(d->routine_path));
+	paths_routine(d->opt->paths, c->routine, configured, sizeof(configured));
+	if (strcmp(configured, d->routine_path) != 0 && !routine_checks(d, c, d->routine_path, &err)) {
+		log_warn("%s", err.text);
+		log_warn("the chosen routine %s has an error; using %s", d->routine_path, c->routine);
+		memcpy(d->routine_path, configured, sizeof(d->routine_path));
+	}
 }
 
 static struct bundle_files files(const struct daemon *d)
@@ -172,6 +206,7 @@ static void install_pending(struct daemon *d)
 	free_bundle(d->bundle);
 	d->bundle = d->pending;
 	d->pending = NULL;
+	memcpy(d->bundle_path, d->pending_path, sizeof(d->bundle_path));
 	log_info("routine \"%s\": %zu steps, %.0f s", d->bundle->routine.name,
 		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate);
 	if (d->play_when_loaded) {
@@ -226,8 +261,10 @@ static void set_volume_for_now(struct daemon *d)
 						      (unsigned)tm.tm_min) / 100.0f);
 }
 
-/* Sends control C to the session (choosing the volume when it starts one). */
-static void control(struct daemon *d, enum session_control c)
+/* Sends control C to the session (choosing the volume when it starts one).
+ * Returns 0 (also when no device plays it yet: it waits for one), or
+ * -EAGAIN when it was not sent: the ring to the audio thread is full. */
+static int control(struct daemon *d, enum session_control c)
 {
 	struct player_status ps;
 	int rc;
@@ -242,14 +279,16 @@ static void control(struct daemon *d, enum session_control c)
 	else if (rc < 0)
 		log_warn("cannot send '%s': %s", c == SESSION_PLAY ? "play" : "control", strerror(-rc));
 	arm_tick(d, 50);
+	return rc == -ENODEV ? 0 : rc;
 }
 
-/* Makes routine FILE (a file in the routines folder) the one to play and
- * remembers it; loads it, and starts it once loaded if PLAY. */
+/* Makes routine FILE (a file in the routines folder) the one to play; loads
+ * it, remembers it once it has loaded (a choice that cannot load is never
+ * saved, so it cannot stop the next start), and starts it then if PLAY. */
 static void choose_routine(struct daemon *d, const char *file, bool play)
 {
 	paths_routine(d->opt->paths, file, d->routine_path, sizeof(d->routine_path));
-	choice_remember(d->state_path, file, d->config.routine);
+	snprintf(d->remember, sizeof(d->remember), "%s", file);
 	d->play_when_loaded = play;
 	request_load(d);
 }
@@ -270,8 +309,10 @@ static void next_routine(struct daemon *d)
 static void start_routine(struct daemon *d, const char *name, const struct player_status *ps,
 			  char *reply, size_t size)
 {
-	struct routines r;
+	static struct routines r;
 	const struct routines_entry *e = choice_find(d->opt->paths->routines, name, &r, reply, size);
+	char path[PATH_MAX];
+	struct diag err;
 
 	if (!e)
 		return;
@@ -283,6 +324,13 @@ static void start_routine(struct daemon *d, const char *name, const struct playe
 	if (!e->name[0]) {
 		control_reply_error(reply, size, "%s has an error (see coachd --check -r %s/%s)",
 				    e->file, d->opt->paths->routines, e->file);
+		return;
+	}
+	/* Parsing is not enough: the voice profile it names must be there too,
+	 * or the start would be acknowledged and never happen. */
+	paths_routine(d->opt->paths, e->file, path, sizeof(path));
+	if (!routine_checks(d, &d->config, path, &err)) {
+		control_reply_error(reply, size, "%s cannot be started: %s", e->file, err.text);
 		return;
 	}
 	choose_routine(d, e->file, true);
@@ -363,7 +411,9 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 	case INTENT_NONE:
 		break;
 	case INTENT_CONTROL:
-		control(d, in->control);
+		/* Acknowledged (by on_request) only when sent. */
+		if (control(d, in->control) < 0)
+			control_reply_error(reply, size, "busy: too many controls at once (try again)");
 		break;
 	case INTENT_PLAY_WHEN_LOADED:
 		d->play_when_loaded = true;
@@ -375,10 +425,16 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 		control_reply(reply, size, "%s", status_line(si, line, sizeof(line)));
 		break;
 	}
-	case INTENT_RELOAD:
-		reload(d);
-		control_reply(reply, size, "ok reloading");
+	case INTENT_RELOAD: {
+		struct diag err;
+
+		if (reload(d, &err) < 0)
+			control_reply_error(reply, size, "%s (kept the running config and routine)",
+					    err.text);
+		else
+			control_reply(reply, size, "ok reloading");
 		break;
+	}
 	case INTENT_LIST:
 		choice_list(d->opt->paths->routines, d->routine_path, reply, size);
 		break;
@@ -416,10 +472,14 @@ static void on_request(void *ctx, const struct control_request *req, char *reply
 	struct intent in;
 
 	snapshot(d, &ps, &si);
+	/* Every request samples the session, so that sessions started and
+	 * stopped between two housekeeping ticks are each recorded. */
+	track(d, &ps);
 	in = intent_for_request(req, &(struct intent_state){ .state = ps.state,
-							       .loaded = d->bundle != NULL }, reply, size);
+							       .loaded = d->bundle != NULL,
+							       .pending = ps.pending }, reply, size);
 	carry_out(d, &in, &ps, &si, reply, size);
-	if (in.kind == INTENT_CONTROL)
+	if (in.kind == INTENT_CONTROL && !control_is_error(reply))
 		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
 }
 
@@ -433,6 +493,7 @@ static void act(struct daemon *d, struct intent (*decide)(int what, const struct
 	char unheard[CONTROL_MAX_ERROR];
 
 	snapshot(d, &ps, &si);
+	track(d, &ps);
 	in = decide(what, &(struct intent_state){ .state = ps.state, .loaded = d->bundle != NULL });
 	carry_out(d, &in, &ps, &si, unheard, sizeof(unheard));
 	show_progress(d);
@@ -505,20 +566,63 @@ static void arm_tick(struct daemon *d, int ms)
 		d->tick_id = 0;
 }
 
-static void on_loaded(void *ctx, struct bundle *b, const struct diag *err)
+static void say_error(struct daemon *d, const struct diag *err);
+
+/* The latest load failed: nothing it was asked for happens (a start, a
+ * choice to remember), the routine that plays stays, and the user hears
+ * why.  At start-up a remembered choice gives way to the config's routine;
+ * the config's own routine failing is a bad file, as at --check (EX_CONFIG). */
+static void load_failed(struct daemon *d, const struct diag *err)
+{
+	char configured[PATH_MAX];
+
+	log_error("%s", err->text);
+	if (d->play_when_loaded)
+		log_warn("the session does not start: its routine did not load");
+	d->play_when_loaded = false;
+	d->remember[0] = '\0';
+	if (!d->bundle && !d->pending) {
+		paths_routine(d->opt->paths, d->config.routine, configured, sizeof(configured));
+		if (!d->opt->routine && strcmp(d->routine_path, configured) != 0) {
+			log_warn("the chosen routine cannot be loaded; using %s", d->config.routine);
+			memcpy(d->routine_path, configured, sizeof(d->routine_path));
+			request_load(d);
+			return;
+		}
+		d->exit_status = EX_CONFIG;
+		loop_quit(d->loop);
+		return;
+	}
+	memcpy(d->routine_path, d->pending ? d->pending_path : d->bundle_path,
+	       sizeof(d->routine_path));
+	say_error(d, err);
+}
+
+static void on_loaded(void *ctx, unsigned id, struct bundle *b, const struct diag *err)
 {
 	struct daemon *d = ctx;
 
+	/* Superseded: a later request (coachctl start, a reload) is in flight,
+	 * and what it loads is what was asked for last. */
+	if (id != d->load_id) {
+		free_bundle(b);
+		return;
+	}
 	if (d->reloading) {
 		d->reloading = false;
 		notify_send("READY=1");
 	}
 	if (!b) {
-		log_error("%s", err->text);
+		load_failed(d, err);
 		return;
 	}
 	free_bundle(d->pending);
 	d->pending = b;
+	memcpy(d->pending_path, d->load_path, sizeof(d->pending_path));
+	if (d->remember[0]) {
+		choice_remember(d->state_path, d->remember, d->config.routine);
+		d->remember[0] = '\0';
+	}
 	install_pending(d);
 	if (d->pending)
 		log_info("routine reloaded; it takes over when the coach is idle");
@@ -563,23 +667,24 @@ static void request_load(struct daemon *d)
 {
 	struct bundle_files f = files(d);
 
-	loader_request(d->loader, &f, d->config.rate);
+	memcpy(d->load_path, d->routine_path, sizeof(d->load_path));
+	d->load_id = loader_request(d->loader, &f, d->config.rate);
 }
 
-static void reload(struct daemon *d)
+/* Re-reads the config and the routine.  Returns 0, or -1 with ERR filled
+ * when the files are bad (the running ones are kept). */
+static int reload(struct daemon *d, struct diag *err)
 {
-	struct diag err;
-
 	unsigned rate = d->config.rate;
 	bool buttons_changed;
 
 	notify_send("RELOADING=1");
-	if (read_config(d, &d->config, &buttons_changed, &err) < 0) {
-		log_error("%s", err.text);
+	if (read_config(d, &d->config, &buttons_changed, err) < 0) {
+		log_error("%s", err->text);
 		log_error("reload failed; keeping the running config and routine");
-		say_error(d, &err);
+		say_error(d, err);
 		notify_send("READY=1");
-		return;
+		return -1;
 	}
 	/* The routine is built at the rate the stream plays, which the player
 	 * keeps until a restart; a device or latency applies when it next opens. */
@@ -593,6 +698,7 @@ static void reload(struct daemon *d)
 	d->reloading = true;
 	arm_schedule(d);
 	request_load(d);
+	return 0;
 }
 
 static void on_signal(void *ctx, int fd, uint32_t events)
@@ -603,8 +709,10 @@ static void on_signal(void *ctx, int fd, uint32_t events)
 	(void)events;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			struct diag err;
+
 			log_info("SIGHUP: reloading");
-			reload(d);
+			reload(d, &err);
 		} else {
 			log_info("%s: shutting down", strsignal((int)si.ssi_signo));
 			loop_quit(d->loop);
@@ -753,6 +861,25 @@ static int setup(struct daemon *d)
 	return 0;
 }
 
+/* Leaving mid-session (SIGTERM: systemctl stop or restart, a shutdown, a
+ * package upgrade; q in the terminal): the session so far is a stopped one
+ * in the history, not lost. */
+static void record_at_exit(struct daemon *d)
+{
+	struct player_status ps;
+	struct tracker_record r;
+	struct timespec ts;
+	char unsaid[256];
+
+	player_status(d->player, &ps);
+	track(d, &ps);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (d->bundle && d->history_path[0] &&
+	    tracker_end(&d->tracker, d->bundle->routine.nsteps, (double)ts.tv_sec + ts.tv_nsec / 1e9, &r))
+		record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
+			       unsaid, sizeof(unsaid));
+}
+
 static void teardown(struct daemon *d)
 {
 	notify_send("STOPPING=1");
@@ -795,6 +922,10 @@ int daemon_run(const struct daemon_options *o)
 	rc = setup(&d);
 	if (rc == 0 && loop_run(d.loop) < 0)
 		rc = EX_OSERR;
+	if (rc == 0)
+		rc = d.exit_status;
+	if (d.player)
+		record_at_exit(&d);
 	teardown(&d);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #define LOADER_MAX_RESULTS 4
 
 struct job {
+	unsigned id;
 	char routine[4096];
 	char voices[4096];
 	char sounds[4096];
@@ -27,6 +28,7 @@ struct job {
 };
 
 struct result {
+	unsigned id;               /* the job's */
 	struct bundle *bundle;     /* NULL on error, or for a say job */
 	const struct clip *said;   /* a say job's clip */
 	bool is_say;
@@ -44,6 +46,7 @@ struct loader {
 	void *ctx;
 	bool quit, has_job, has_say;
 	struct job job;
+	unsigned last_id;          /* of the latest request */
 	char say[512];
 	struct result results[LOADER_MAX_RESULTS];
 	unsigned nresults;
@@ -65,7 +68,7 @@ static struct result load(struct loader *ld, const struct job *j)
 		.voice = j->voice, .tone_percent = j->tone_percent, .style = j->style,
 		.history = j->history[0] ? j->history : NULL,
 	};
-	struct result r = { 0 };
+	struct result r = { .id = j->id };
 	unsigned synthesized, cached;
 
 	if (!ld->cache_opened) {
@@ -164,7 +167,7 @@ static void on_results(void *ctx, int fd, uint32_t events)
 		if (r.is_say)
 			ld->said(ld->ctx, r.said);
 		else
-			ld->done(ld->ctx, r.bundle, r.bundle ? NULL : &r.err);
+			ld->done(ld->ctx, r.id, r.bundle, r.bundle ? NULL : &r.err);
 	}
 }
 
@@ -236,9 +239,10 @@ void loader_free(struct loader *ld)
 	free(ld);
 }
 
-int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate)
+unsigned loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate)
 {
 	struct job j = { .rate = rate, .tone_percent = f->tone_percent, .style = f->style };
+	unsigned id;
 
 	snprintf(j.routine, sizeof(j.routine), "%s", f->routine);
 	snprintf(j.voices, sizeof(j.voices), "%s", f->voices_dir);
@@ -246,11 +250,13 @@ int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rat
 	snprintf(j.voice, sizeof(j.voice), "%s", f->voice);
 	snprintf(j.history, sizeof(j.history), "%s", f->history ? f->history : "");
 	pthread_mutex_lock(&ld->lock);
+	id = ++ld->last_id ? ld->last_id : ++ld->last_id;
+	j.id = id;
 	ld->job = j;
 	ld->has_job = true;
 	pthread_cond_signal(&ld->wake);
 	pthread_mutex_unlock(&ld->lock);
-	return 0;
+	return id;
 }
 
 void loader_say(struct loader *ld, const char *text)

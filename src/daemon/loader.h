@@ -11,10 +11,12 @@
 
 struct loader;
 
-/* Called on the loop's thread with a loaded bundle, or with NULL and the
- * located error.  The callee owns the bundle: bundle_free and free it when it
- * is no longer played (its clips live in the loader's speech cache). */
-typedef void loader_done_fn(void *ctx, struct bundle *b, const struct diag *err);
+/* Called on the loop's thread with the bundle of request ID (as
+ * loader_request returned it), or with NULL and the located error.  A result
+ * may belong to a request made before the latest one: compare ID.  The callee
+ * owns the bundle: bundle_free and free it when it is no longer played (its
+ * clips live in the loader's speech cache). */
+typedef void loader_done_fn(void *ctx, unsigned id, struct bundle *b, const struct diag *err);
 
 /* Called on the loop's thread with TEXT spoken (valid until loader_free), or
  * NULL when nothing could be synthesized (no voice loaded yet). */
@@ -28,8 +30,9 @@ struct loader *loader_new(struct loop *l, loader_done_fn *done, loader_said_fn *
 void loader_free(struct loader *ld);
 
 /* Asks for the bundle F at RATE.  A request made while one is in progress
- * runs after it; one still waiting is replaced.  Returns 0 or -ENOMEM. */
-int loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate);
+ * runs after it; one still waiting is replaced (its result never comes).
+ * Returns the request's id, never 0. */
+unsigned loader_request(struct loader *ld, const struct bundle_files *f, unsigned rate);
 
 /* Asks for TEXT to be synthesized with the last voice loaded (a spoken error
  * message); a request still waiting is replaced. */

@@ -4,7 +4,21 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "voice.h"
+
+/* The routine at PATH parses, and so does the voice profile it uses. */
+static int check_routine(const char *path, const struct config *cfg, const struct paths *p,
+			 struct diag *err)
+{
+	struct bundle b;
+	struct bundle_files f = { .routine = path, .voices_dir = p->voices, .voice = cfg->voice };
+
+	if (bundle_check(&b, &f, err) < 0)
+		return -1;
+	bundle_free(&b);
+	return 0;
+}
 
 /* What the config names besides the routine: its voice and the routines of
  * its schedule entries must exist.  Returns 0, or -1 with ERR filled. */
@@ -31,6 +45,10 @@ int config_check_refs(const struct config *cfg, const char *config, const struct
 			return diag_set(err, config, e->routine_line, e->routine_column,
 					"no routine '%s' (expected a file %s; see coachctl list)",
 					e->routine, path);
+		/* Present is not enough: a start at 07:00 that cannot load would
+		 * do nothing, and say nothing. */
+		if (check_routine(path, cfg, p, err) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -77,6 +77,7 @@ struct player {
 	atomic_uint snap_sessions;
 	atomic_bool snap_at_wait, snap_sounding;
 	atomic_uint snap_latency_us;
+	atomic_uint snap_applied;   /* the ring's tail when the snapshot was taken */
 	atomic_uint_least64_t callbacks;
 
 	/* Glitches of the session in progress (or the last one), counted by
@@ -119,6 +120,8 @@ static void publish(struct player *p)
 	atomic_store_explicit(&p->snap_sessions, ss->sessions, memory_order_relaxed);
 	atomic_store_explicit(&p->snap_at_wait, ss->at_wait, memory_order_relaxed);
 	atomic_store_explicit(&p->snap_sounding, mixer_busy(&p->engine.mixer), memory_order_relaxed);
+	atomic_store_explicit(&p->snap_applied, atomic_load_explicit(&p->tail, memory_order_relaxed),
+			      memory_order_relaxed);
 	atomic_store_explicit(&p->seq, s + 2, memory_order_release);
 }
 
@@ -436,6 +439,8 @@ void player_status(struct player *p, struct player_status *st)
 		st->at_wait = atomic_load_explicit(&p->snap_at_wait, memory_order_relaxed);
 		st->sounding = atomic_load_explicit(&p->snap_sounding, memory_order_relaxed);
 		st->latency_us = atomic_load_explicit(&p->snap_latency_us, memory_order_relaxed);
+		st->pending = atomic_load_explicit(&p->head, memory_order_relaxed) -
+			      atomic_load_explicit(&p->snap_applied, memory_order_relaxed);
 		atomic_thread_fence(memory_order_acquire);
 		s2 = atomic_load_explicit(&p->seq, memory_order_relaxed);
 	} while (s1 != s2 || (s1 & 1));

@@ -45,6 +45,7 @@ struct player_status {
 	unsigned xruns;         /* glitches in the session: underruns, late callbacks, stalls */
 	unsigned worst_late_us; /* the latest a callback came in the session, past its time */
 	int realtime;           /* the audio thread: 1 real-time, -errno refused, 0 not yet */
+	unsigned pending;       /* controls and clips sent that this snapshot does not show yet */
 };
 
 /* The real-time (SCHED_FIFO) priority the audio thread asks for; the
