@@ -7,9 +7,8 @@
  *   half        sends "stat" and nothing more, waits for the server to act
  *   silent      connects and neither writes nor reads for N seconds
  *   noread      sends "status" and never reads, closes after N seconds
- *   flood       opens N connections at once, then sends "status" (or the
- *               fourth argument, e.g. "play") on each and counts the
- *               replies ("ok", "busy", "error", none)
+ *   flood       opens N connections at once, then sends "status" on each
+ *               and counts the replies ("ok", "busy", "error", none)
  *   hangup      sends "status" and closes before the reply is read
  *   squat       keeps N idle connections for SECONDS (default 5), each one
  *               reconnected the moment the server drops it; prints how
@@ -92,8 +91,6 @@ static int report(const char *kind, int rc, const char *line)
 	return rc < 0;
 }
 
-static const char *flood_line = "status\n";
-
 static int flood(const char *path, int n)
 {
 	int *fd = calloc((size_t)n, sizeof(*fd));
@@ -106,7 +103,7 @@ static int flood(const char *path, int n)
 		fd[i] = connect_to(path);
 	for (int i = 0; i < n; i++)
 		if (fd[i] >= 0)
-			send_all(fd[i], flood_line, strlen(flood_line));
+			send_all(fd[i], "status\n", 7);
 	for (int i = 0; i < n; i++) {
 		int rc;
 
@@ -180,12 +177,6 @@ int main(int argc, char **argv)
 	path = argv[1];
 	kind = argv[2];
 	n = argc > 3 ? atoi(argv[3]) : 1;
-	if (argc > 4) {
-		static char request[256];
-
-		snprintf(request, sizeof(request), "%s\n", argv[4]);
-		flood_line = request;
-	}
 	if (strcmp(kind, "flood") == 0)
 		return flood(path, n);
 	if (strcmp(kind, "squat") == 0)

@@ -193,7 +193,7 @@ fi
 mkdir -p "$STATE/coach"
 printf 'routine=yankee.yaml\nconfig_routine=alpha\n' >"$STATE/coach/state"
 start_daemon
-if wait_status '^idle .*routine="Alpha"' 20 && grep -q "the chosen routine yankee.yaml has an error; using alpha" "$LOG"; then
+if wait_status '^idle .*routine="Alpha"' 20 && grep -q "yankee.yaml has an error; using alpha" "$LOG"; then
 	pass broken-choice-falls-back
 else
 	fail broken-choice-falls-back "status '${STATUS:-}': $(grep -v ALSA "$LOG" | tail -n 3)"
