@@ -20,17 +20,20 @@ case $FUZZ_SRC in /*) ;; *) FUZZ_SRC=$FUZZ_ROOT/$FUZZ_SRC ;; esac
 
 # Harnesses, and the largest input worth trying for each.
 # shellcheck disable=SC2034  # read by run and replay
-FUZZ_NAMES=(routine config control duration output voice)
-declare -A FUZZ_MAX_LEN=([routine]=8192 [config]=8192 [control]=512 [duration]=64 [output]=8192 [voice]=8192)
+FUZZ_NAMES=(routine config control duration output voice request)
+declare -A FUZZ_MAX_LEN=([routine]=8192 [config]=8192 [control]=512 [duration]=64 [output]=8192 [voice]=8192
+	[request]=2048)
 # shellcheck disable=SC2034
-declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict [voice]=voice.dict)
+declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict [voice]=voice.dict
+	[request]=request.dict)
 # The library modules the parsers use (src/LAYER/NAME.c).
 # output (fuzz_output.c) takes text through the status line, the control
 # protocol and, from system/, systemd's notifications and the log; the voice
-# harness also asks espeak-ng for the profile's voice (speech, and pcm under it).
+# harness also asks espeak-ng for the profile's voice (speech, and pcm under
+# it); the request harness runs the session model (intent, tracker too).
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
 	core/safetext core/plan core/plan_print core/status core/voice core/session core/tone
-	system/notify system/log sound/pcm sound/speech)
+	core/intent core/tracker system/notify system/log sound/pcm sound/speech)
 
 FUZZ_CC=${FUZZ_CC:-clang}
 read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr)
