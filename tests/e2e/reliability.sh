@@ -199,6 +199,19 @@ else
 	fail broken-choice-falls-back "status '${STATUS:-}': $(grep -v ALSA "$LOG" | tail -n 3)"
 fi
 
+# --- finding 10: a FIFO as the state file: a reload reads it without
+# blocking the loop, and the daemon keeps answering ------------------------
+rm -f "$STATE/coach/state"
+mkfifo "$STATE/coach/state"
+reply=$(timeout 10 "$BUILD/coachctl" -s "$SOCK" reload 2>&1)
+status
+if [[ $STATUS == idle* ]] && [ -n "$reply" ]; then
+	pass fifo-state-reload
+else
+	fail fifo-state-reload "reload '$reply', status '${STATUS:-}'"
+fi
+rm -f "$STATE/coach/state"
+
 # --- finding 5, the end: the scheduled start of zulu failed, was said, and
 # the reload after it starts nothing --------------------------------------
 if wait_for "grep -q 'the session does not start' '$E2E_TMP/sched.log'" 75; then
