@@ -440,6 +440,37 @@ static void refuses_links_and_special_files(void **state)
 	alarm(0);
 }
 
+/* Issue 16, finding 10: the daemon read the whole history on its loop after
+ * each session.  The recent read takes the lines in the file's last bytes
+ * only, from the first whole line among them. */
+static void reads_only_the_recent_end(void **state)
+{
+	struct history h;
+	struct diag err = { .text = "" };
+	struct stat st;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		struct history_entry e = entry(local(2026, 1, 1 + i % 28, 7, i % 60), "Morning",
+					       HISTORY_FINISHED, 600, 11, 11);
+
+		append(&e);
+	}
+	load(&h);
+	assert_int_equal(h.n, 100);
+	history_free(&h);
+	assert_int_equal(stat(path, &st), 0);
+	/* Ten lines' worth and a bit: ten whole lines, the cut one skipped
+	 * silently (it is not a damaged line). */
+	assert_int_equal(history_load_recent(path, (size_t)(st.st_size / 100 * 10 + 5), &h, &err), 0);
+	assert_int_equal(h.n, 10);
+	assert_int_equal(h.skipped, 0);
+	history_free(&h);
+	assert_int_equal(history_load_recent(path, (size_t)st.st_size * 2, &h, &err), 0);
+	assert_int_equal(h.n, 100);
+	history_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +483,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reports_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(finds_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_links_and_special_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(reads_only_the_recent_end, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 #include "tracker.h"
+
+/* How much of the history's end is read for the streak. */
+#define RECORD_STREAK_BYTES (1024 * 1024)
 #include "voice.h"
 
 /* Appends R, a session of routine ROUTINE, to the history at PATH (logging

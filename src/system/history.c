@@ -315,10 +315,16 @@ static int take_line(struct history *h, const char *line, size_t len, bool too_l
 
 int history_load(const char *path, struct history *h, struct diag *err)
 {
+	return history_load_recent(path, 0, h, err);
+}
+
+int history_load_recent(const char *path, size_t max, struct history *h, struct diag *err)
+{
 	char chunk[4096], line[HISTORY_MAX_LINE];
 	const char *why;
 	size_t len = 0;
-	bool too_long = false;
+	bool too_long = false, partial = false;
+	struct stat st;
 	int fd, rc = 0;
 
 	memset(h, 0, sizeof(*h));
@@ -331,6 +337,10 @@ int history_load(const char *path, struct history *h, struct diag *err)
 		diag_set(err, path, 0, 0, "cannot open: %s", why);
 		return fd;
 	}
+	/* Only the last MAX bytes: the line they start inside is not a session. */
+	if (max && fstat(fd, &st) == 0 && st.st_size > (off_t)max &&
+	    lseek(fd, st.st_size - (off_t)max, SEEK_SET) >= 0)
+		partial = true;
 	for (;;) {
 		ssize_t r = read(fd, chunk, sizeof(chunk));
 
@@ -344,6 +354,10 @@ int history_load(const char *path, struct history *h, struct diag *err)
 		if (r == 0)
 			break;
 		for (ssize_t i = 0; i < r && rc == 0; i++) {
+			if (partial) {
+				partial = chunk[i] != '\n';
+				continue;
+			}
 			if (chunk[i] == '\n') {
 				rc = take_line(h, line, len, too_long);
 				len = 0;

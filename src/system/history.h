@@ -56,6 +56,11 @@ int history_append(const char *path, const struct history_entry *e, struct diag 
  * be read or memory runs out; bad lines only count in H->skipped. */
 int history_load(const char *path, struct history *h, struct diag *err);
 
+/* Like history_load, reading only the last MAX bytes of the file (0: all of
+ * it), from the first line that starts inside them: what the daemon needs
+ * for a streak, read on its loop, within a budget whatever the file's size. */
+int history_load_recent(const char *path, size_t max, struct history *h, struct diag *err);
+
 /* Frees H's entries; H may be zeroed or already freed. */
 void history_free(struct history *h);
 
