@@ -94,7 +94,7 @@ cue=$(printf '987654321987 %.0s' $(seq 50))
 } >"$DATA/config/routines/alpha.yaml"
 ctl reload >/dev/null
 reply=$(ctl start bravo 2>&1)
-if [ "$reply" = "ok starting Bravo" ] && wait_status '^running .*routine="Bravo"' 20; then
+if [ "$reply" = "ok starting Bravo" ] && wait_status '^running .*routine="Bravo"' 90; then
 	pass start-during-load
 else
 	fail start-during-load "reply '$reply', status '$STATUS'"
@@ -121,7 +121,7 @@ fi
 # --- finding 3, live: the start is taken, the load fails, nothing is left
 # waiting: Play plays the routine that is loaded -------------------------
 ctl start zulu >/dev/null 2>&1
-if wait_for "grep -q 'zz.yaml:$zz_line:9: error: espeak-ng has no voice' '$LOG'" 20 &&
+if wait_for "grep -q 'zz.yaml:$zz_line:9: error: espeak-ng has no voice' '$LOG'" 90 &&
    grep -q 'the session does not start' "$LOG"; then
 	pass start-unknown-espeak-voice-reported
 else
