@@ -33,7 +33,8 @@ declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict 
 # it); the request harness runs the session model (intent, tracker too).
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
 	core/safetext core/plan core/plan_print core/status core/voice core/session core/tone
-	core/intent core/tracker system/notify system/log sound/pcm sound/speech)
+	core/intent core/tracker core/cachekey system/notify system/log system/diskcache
+	sound/pcm sound/speech)
 
 FUZZ_CC=${FUZZ_CC:-clang}
 read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr)
