@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "bundle.h"
@@ -251,6 +252,60 @@ static void first_words_at_full_level(void **state)
 	bundle_free(&b);
 }
 
+/* Counts the plan's cues that say TEXT. */
+static unsigned times_said(const struct bundle *b, const char *text)
+{
+	unsigned n = 0;
+
+	for (size_t c = 0; c < b->plan.ncues; c++)
+		n += said(b, c) && strcmp(said(b, c), text) == 0;
+	return n;
+}
+
+/* The first session of a routine explains each step (its `explain`, after
+ * the cue); once the history has a finished session of it, only a long press
+ * of Next does, from the plan's acknowledgements. */
+static void first_session_explains(void **state)
+{
+	char path[] = "/tmp/coach-history-XXXXXX";
+	const struct bundle_files files = {
+		.routine = shipped[0], .voices_dir = "voices", .sounds_dir = "sounds",
+		.voice = "en", .history = path,
+	};
+	struct bundle b;
+	struct diag err;
+	const char *explain;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	/* Another routine finished, this one only stopped: still a first time. */
+	fputs("2026-12-01T07:00:00+01:00\tEvening unwind\tfinished\t470\t6/6\n"
+	      "2026-12-02T07:00:00+01:00\tMorning back mobility\tstopped\t120\t2/11\n", f);
+	fflush(f);
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	explain = b.routine.steps[3].explain;      /* cat and camel */
+	assert_non_null(explain);
+	assert_true(b.first);
+	assert_int_equal(times_said(&b, explain), 1);
+	bundle_free(&b);
+	fputs("2026-12-03T07:00:00+01:00\tMorning back mobility\tfinished\t850\t11/11\n", f);
+	fclose(f);
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	explain = b.routine.steps[3].explain;
+	assert_false(b.first);
+	assert_int_equal(times_said(&b, explain), 0);
+	assert_string_equal(b.plan.texts[b.plan.ack.explain[3]], explain);
+	bundle_free(&b);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +314,7 @@ int main(void)
 		cmocka_unit_test(instructions_come_during_the_rest),
 		cmocka_unit_test(each_name_is_said_once),
 		cmocka_unit_test(first_words_at_full_level),
+		cmocka_unit_test(first_session_explains),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
