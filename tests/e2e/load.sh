@@ -41,7 +41,7 @@ awk '$(NF-1) == "tone" { split($1, t, ":"); printf "%.3f %s\n", t[1] * 60 + t[2]
 	"$E2E_TMP/plan.txt" >"$E2E_TMP/plan-tones.txt"
 found_tones() {
 	local t
-	for t in start tick end finish; do
+	for t in reminder start tick end finish; do
 		tool_wav onsets "$1" "$E2E_ROOT/sounds/$t.wav" 0.97 | awk -v t="$t" '{ print $1, t }'
 	done | sort -g
 }
