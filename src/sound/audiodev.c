@@ -149,7 +149,9 @@ static void close_stream(struct audiodev *d)
  * real-time priority, the threads a stream starts (PortAudio's callback
  * thread, and a sound server client's I/O thread, as the pulse plugin's)
  * are real-time too.  Returns 1, or -errno when refused (no RLIMIT_RTPRIO,
- * systemd's RestrictRealtime=). */
+ * systemd's RestrictRealtime=).  PortAudio's own PaAlsa_EnableRealtimeScheduling
+ * raises its callback thread alone, and 19.6 reads errno where
+ * pthread_setschedparam returns its error: a refusal could fail the start. */
 static int set_realtime(int priority)
 {
 	struct sched_param sp = { .sched_priority = priority };
