@@ -138,9 +138,13 @@ static void close_stream(struct audiodev *d)
 {
 	if (!d->stream)
 		return;
-	/* Abort: the player has faded out what was to be heard, and a drain
-	 * of a device that does not answer would never end. */
-	Pa_AbortStream(d->stream);
+	/* Stop, never abort: Pa_AbortStream cancels PortAudio's thread
+	 * wherever it is, inside alsa-lib too, whose plug and dmix plugins are
+	 * then left inconsistent (snd_pcm_plugin_status's assertion on appl_ptr
+	 * aborted coachd in the VM, on plug over dmix).  Stopping lets the
+	 * thread end at its own loop; the callback writes silence meanwhile.  A
+	 * device that does not answer holds this thread, not the main loop. */
+	Pa_StopStream(d->stream);
 	Pa_CloseStream(d->stream);
 	d->stream = NULL;
 }

@@ -53,7 +53,7 @@ bool audiodev_free(struct audiodev *d, unsigned wait_ms);
  * reaches it once the stream runs or could not. */
 unsigned audiodev_start(struct audiodev *d, const struct audiodev_stream *s);
 
-/* Asks for no stream: it is stopped at once (Pa_AbortStream) and closed. */
+/* Asks for no stream: it is stopped (Pa_StopStream, not abort) and closed. */
 void audiodev_stop(struct audiodev *d);
 
 /* Asks for PortAudio to be initialized again (it sees devices plugged in
