@@ -362,6 +362,32 @@ static void a_key_names_every_setting(void **state)
 	free(base);
 }
 
+/* A FIFO or a link where a cache file goes (issue 16, finding 17's class):
+ * a miss at once, never a read through the link nor a wait on the FIFO.
+ * (alarm: the open of a FIFO would block for ever.) */
+static void a_fifo_or_link_is_a_miss(void **state)
+{
+	struct fx *fx = *state;
+	char name[CACHEKEY_NAME_MAX], path[PATH_MAX + 64], real[PATH_MAX + 80];
+
+	assert_int_equal(diskcache_put(fx->c, "text A.", fx->payload, PAYLOAD_LEN), 0);
+	cachekey_name("text A.", name);
+	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_miss(fx, "text A.");
+	alarm(0);
+	unlink(path);
+	assert_int_equal(diskcache_put(fx->c, "text B.", fx->payload, PAYLOAD_LEN), 0);
+	cachekey_name("text B.", name);
+	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
+	snprintf(real, sizeof(real), "%s.real", path);
+	assert_int_equal(rename(path, real), 0);
+	assert_int_equal(symlink(real, path), 0);
+	assert_miss(fx, "text B.");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_file_holding_another_key_is_not_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_least_recently_used_go_past_the_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_stale_temporary_file_is_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_fifo_or_link_is_a_miss, setup, teardown),
 		cmocka_unit_test(the_folder_and_limit_come_from_the_environment),
 		cmocka_unit_test(a_key_names_every_setting),
 	};

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cachekey.h"
+#include "safefile.h"
 
 #define MAGIC        "COACHCC1"
 #define BYTE_ORDER_MARK 0x01020304u
@@ -203,9 +204,11 @@ static int load(const char *path, const char *key, void **data, size_t *len)
 	uint64_t sum;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* The loader's thread reads it: never through a link, never a FIFO it
+	 * would wait on for ever (see safefile.h). */
+	fd = safefile_open(path, O_RDONLY, 0, NULL);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -2;
+		return fd == -ENOENT ? 0 : -2;
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return -2;
