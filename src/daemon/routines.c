@@ -161,8 +161,11 @@ int routines_find_file(const char *dir, const char *wanted, struct routines_entr
 	/* A file name in the folder, nothing else: no path, no hidden file. */
 	if (!n || strchr(wanted, '/') || wanted[0] == '.')
 		return -1;
-	snprintf(file, sizeof(file), "%s%s", wanted,
-		 n > 5 && !strcmp(wanted + n - 5, ".yaml") ? "" : ".yaml");
+	/* A name too long to be a file here is none (cut short, it could name
+	 * another one). */
+	if (snprintf(file, sizeof(file), "%s%s", wanted,
+		     n > 5 && !strcmp(wanted + n - 5, ".yaml") ? "" : ".yaml") >= (int)sizeof(file))
+		return -1;
 	if (!is_yaml(file) || !(d = opendir(dir)))
 		return -1;
 	if (faccessat(dirfd(d), file, F_OK, 0) < 0) {
