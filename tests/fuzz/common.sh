@@ -34,6 +34,7 @@ declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict 
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
 	core/safetext core/plan core/plan_print core/status core/voice core/session core/tone
 	core/intent core/tracker core/cachekey system/notify system/log system/diskcache
+	system/safefile
 	sound/pcm sound/speech)
 
 FUZZ_CC=${FUZZ_CC:-clang}
