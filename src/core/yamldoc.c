@@ -1,5 +1,7 @@
-/* Loading YAML strictly, with messages a person can act on.  Reading the
- * loaded nodes (keys, typed values) is in yamldoc_get.c.
+/* Loading YAML strictly, with messages a person can act on, and what every
+ * reader of the nodes needs: errors at a node, what a node is in words.
+ * Reading keys and typed values is in yamldoc_get.c, which calls this file
+ * and is never called by it.
  *
  * libyaml's reader reports bad bytes by offset only, and its scanner's tab
  * messages are cryptic, so the text is checked first (UTF-8, control
@@ -437,4 +439,61 @@ int yamldoc_error(const struct yamldoc *yd, const yaml_node_t *node,
 		return diag_set(err, yd->path, 0, 0, "%s", what);
 	return diag_set(err, yd->path, node->start_mark.line + 1,
 			node->start_mark.column + 1, "%s", what);
+}
+
+/* What a node is, in words, and whether it is what a caller expects: used
+ * by the loader for the root and by every getter. */
+bool yamldoc_is_null(const yaml_node_t *node)
+{
+	const char *t;
+
+	if (!node || node->type != YAML_SCALAR_NODE ||
+	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	t = (const char *)node->data.scalar.value;
+	return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
+	       !strcmp(t, "NULL");
+}
+
+/* A plain number as YAML would read it: "8", "-2", "1.5". */
+static bool looks_numeric(const char *t)
+{
+	bool digits = false;
+
+	if (*t == '-' || *t == '+')
+		t++;
+	for (; *t >= '0' && *t <= '9'; t++)
+		digits = true;
+	if (*t == '.')
+		for (t++; *t >= '0' && *t <= '9'; t++)
+			digits = true;
+	return digits && !*t;
+}
+
+const char *yamldoc_describe(const yaml_node_t *node)
+{
+	const char *t;
+
+	if (!node)
+		return "missing";
+	if (node->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	if (node->type == YAML_SEQUENCE_NODE)
+		return "a list";
+	if (yamldoc_is_null(node))
+		return "empty";
+	t = (const char *)node->data.scalar.value;
+	if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && looks_numeric(t))
+		return "a number";
+	return "a string";
+}
+
+int yamldoc_expect(const struct yamldoc *yd, const yaml_node_t *node,
+		   yaml_node_type_t type, const char *what, const char *expected,
+		   struct diag *err)
+{
+	if (node && node->type == type && !(type == YAML_SCALAR_NODE && yamldoc_is_null(node)))
+		return 0;
+	return yamldoc_error(yd, node, err, "%s is %s (expected %s)", what,
+			     yamldoc_describe(node), expected);
 }

@@ -1,6 +1,6 @@
-/* Reading a loaded document: node descriptions, key checks with did-you-mean,
- * and typed getters whose messages name the key, the value and what was
- * allowed.  Loading is in yamldoc.c. */
+/* Reading a loaded document: key checks with did-you-mean, and typed getters
+ * whose messages name the key, the value and what was allowed.  Built on
+ * yamldoc.c (loading, errors, node kinds), which never calls back here. */
 #include "yamldoc.h"
 
 #include <ctype.h>
@@ -13,61 +13,6 @@
 #include "duration.h"
 
 #define MAX_SUGGEST_LEN 64   /* longer unknown keys get no did-you-mean */
-
-bool yamldoc_is_null(const yaml_node_t *node)
-{
-	const char *t;
-
-	if (!node || node->type != YAML_SCALAR_NODE ||
-	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	t = (const char *)node->data.scalar.value;
-	return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
-	       !strcmp(t, "NULL");
-}
-
-/* A plain number as YAML would read it: "8", "-2", "1.5". */
-static bool looks_numeric(const char *t)
-{
-	bool digits = false;
-
-	if (*t == '-' || *t == '+')
-		t++;
-	for (; *t >= '0' && *t <= '9'; t++)
-		digits = true;
-	if (*t == '.')
-		for (t++; *t >= '0' && *t <= '9'; t++)
-			digits = true;
-	return digits && !*t;
-}
-
-const char *yamldoc_describe(const yaml_node_t *node)
-{
-	const char *t;
-
-	if (!node)
-		return "missing";
-	if (node->type == YAML_MAPPING_NODE)
-		return "a mapping";
-	if (node->type == YAML_SEQUENCE_NODE)
-		return "a list";
-	if (yamldoc_is_null(node))
-		return "empty";
-	t = (const char *)node->data.scalar.value;
-	if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && looks_numeric(t))
-		return "a number";
-	return "a string";
-}
-
-int yamldoc_expect(const struct yamldoc *yd, const yaml_node_t *node,
-		   yaml_node_type_t type, const char *what, const char *expected,
-		   struct diag *err)
-{
-	if (node && node->type == type && !(type == YAML_SCALAR_NODE && yamldoc_is_null(node)))
-		return 0;
-	return yamldoc_error(yd, node, err, "%s is %s (expected %s)", what,
-			     yamldoc_describe(node), expected);
-}
 
 /* Case-insensitive edit distance, giving up (returning LIMIT + 1) past LIMIT. */
 static size_t distance(const char *a, const char *b, size_t limit)
