@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "safetext.h"
+#include "utf8.h"
 
 /* Bytes of a client's text echoed back in an error; enough to recognise it,
  * short enough that the reason stays one readable line. */
@@ -62,37 +63,6 @@ static void expected(char *buf, size_t size)
 			break;
 		n += (size_t)w;
 	}
-}
-
-/* Bytes in the UTF-8 sequence a lead byte starts (0 for a byte that cannot
- * start one). */
-static size_t utf8_len(unsigned char b)
-{
-	return b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3
-	     : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-}
-
-/* Length of the valid UTF-8 sequence at S (N bytes available) and its code
- * point in *CP, or 0 for an invalid one: overlong, surrogate, past U+10FFFF,
- * truncated. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len = utf8_len(s[0]);
-	uint32_t c;
-
-	if (len == 0 || len > n)
-		return 0;
-	c = len == 1 ? s[0] : s[0] & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3fu);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Checks that the LEN bytes at S are printable UTF-8; columns count bytes

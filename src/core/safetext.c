@@ -5,30 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at S (N bytes left) with its code point
- * in *CP, or 0 for a byte that does not start one: overlong, surrogate, past
- * U+10FFFF, truncated. */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	unsigned char b = s[0];
-	size_t len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3
-		   : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-	uint32_t c;
-
-	if (len == 0 || len > n)
-		return 0;
-	c = len == 1 ? b : b & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3fu);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 /* Code points that end a line, act on a terminal, or reorder what it shows. */
 static bool unsafe(uint32_t c)
@@ -42,7 +19,7 @@ static bool unsafe(uint32_t c)
 static size_t next(const unsigned char *s, size_t n, char *out)
 {
 	uint32_t c;
-	size_t len = decode(s, n, &c);
+	size_t len = utf8_decode(s, n, &c);
 
 	if (len == 0) {
 		*out = '?';

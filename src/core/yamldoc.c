@@ -19,36 +19,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 /* A position in the text as libyaml counts it (0-based). */
 struct cursor {
 	const unsigned char *s;
 	size_t len, i, line, col;
 };
 
-/* Length of the UTF-8 sequence starting with C, for text already validated. */
+/* Length of the UTF-8 sequence starting with C, for text already validated
+ * (1 for a byte that starts none, so a walk always moves on). */
 size_t yamldoc_utf8_len(unsigned char c)
 {
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	return 4;
+	size_t n = utf8_lead_len(c);
+
+	return n ? n : 1;
 }
 
 /* Decodes the character at C->i (validated text) without moving. */
 static uint32_t peek(const struct cursor *c)
 {
-	size_t n = yamldoc_utf8_len(c->s[c->i]), k;
 	uint32_t cp;
 
-	if (c->i + n > c->len)
-		return 0xfffd;
-	cp = n == 1 ? c->s[c->i] : c->s[c->i] & (0x7fu >> n);
-	for (k = 1; k < n; k++)
-		cp = cp << 6 | (c->s[c->i + k] & 0x3fu);
-	return cp;
+	return utf8_decode(c->s + c->i, c->len - c->i, &cp) ? cp : 0xfffd;
 }
 
 /* Moves past one character, counting lines as libyaml does. */
@@ -77,26 +70,6 @@ static bool printable(uint32_t cp)
 	       (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-/* Length of a well-formed UTF-8 sequence at S (AVAIL bytes), or 0. */
-static size_t utf8_valid(const unsigned char *s, size_t avail)
-{
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = yamldoc_utf8_len(s[0]), k;
-	uint32_t cp;
-
-	if ((s[0] >= 0x80 && s[0] < 0xc2) || s[0] > 0xf4 || n > avail)
-		return 0;
-	cp = n == 1 ? s[0] : s[0] & (0x7fu >> n);
-	for (k = 1; k < n; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3fu);
-	}
-	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* Reports the first byte that is not UTF-8 or not allowed in YAML. */
 static int check_text(const char *path, const unsigned char *s, size_t len,
 		      struct diag *err)
@@ -106,7 +79,7 @@ static int check_text(const char *path, const unsigned char *s, size_t len,
 	while (c.i < len) {
 		uint32_t cp;
 
-		if (!utf8_valid(s + c.i, len - c.i))
+		if (!utf8_decode(s + c.i, len - c.i, &cp))
 			return diag_set(err, path, c.line + 1, c.col + 1,
 					"invalid UTF-8 byte 0x%02x (expected UTF-8 text; save the file as UTF-8)",
 					s[c.i]);

@@ -16,6 +16,7 @@
 #include "safefile.h"
 #include "safetext.h"
 #include "state.h"
+#include "utf8.h"
 
 #ifndef COACH_STATEDIR
 #define COACH_STATEDIR "/var/lib/coach"   /* the service's StateDirectory=coach */
@@ -43,31 +44,14 @@ int history_find_path(char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* Length of the valid UTF-8 character at S (N bytes left), or 0 for a
- * control character or an invalid, overlong or surrogate sequence. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 character at S (N bytes left), or 0 for an
+ * invalid one or an ASCII control character. */
+static size_t text_char_len(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0];
-	size_t len;
 	uint32_t cp;
+	size_t len = utf8_decode(s, n, &cp);
 
-	if (c < 0x80)
-		return c < 0x20 || c == 0x7f ? 0 : 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	if (n < len)
-		return 0;
-	cp = c & (0x3fu >> (len - 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return len == 0 || cp < 0x20 || cp == 0x7f ? 0 : len;
 }
 
 /* Copies NAME into OUT (SIZE bytes) as one field of one line: the safetext
@@ -225,7 +209,7 @@ static bool parse_routine(const char *s, size_t len, struct history_entry *e)
 	if (len == 0 || len >= sizeof(e->routine))
 		return false;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_len(u + i, len - i);
+		size_t n = text_char_len(u + i, len - i);
 
 		if (n == 0)
 			return false;

@@ -32,7 +32,7 @@ declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict 
 # harness also asks espeak-ng for the profile's voice (speech, and pcm under
 # it); the request harness runs the session model (intent, tracker too).
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
-	core/safetext core/plan core/plan_print core/status core/voice core/session core/tone
+	core/safetext core/utf8 core/plan core/plan_print core/status core/voice core/session core/tone
 	core/intent core/tracker core/cachekey system/notify system/log system/diskcache
 	system/safefile
 	sound/pcm sound/speech)
