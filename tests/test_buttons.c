@@ -372,6 +372,57 @@ static void chip_helpers(void **state)
 	assert_null(gpio_backend_find(NULL));
 }
 
+/* The chip search both libgpiod backends share, through a stand-in for
+ * libgpiod: which path it opens, what it says when it cannot, and that every
+ * chip it looked into and did not keep is closed again. */
+static char opened_path[64];
+static int opens, closes, open_errno;
+static int token;
+
+static void *stub_open(const char *path)
+{
+	snprintf(opened_path, sizeof(opened_path), "%s", path);
+	opens++;
+	errno = open_errno;
+	return open_errno ? NULL : &token;
+}
+
+static bool stub_has_label(void *c, const char *label)
+{
+	(void)c;
+	(void)label;
+	return false;
+}
+
+static void stub_close(void *c)
+{
+	assert_ptr_equal(c, &token);
+	closes++;
+}
+
+static void chip_search(void **state)
+{
+	const struct gpio_chip_ops ops = { stub_open, stub_has_label, stub_close };
+	struct diag err;
+
+	(void)state;
+	assert_ptr_equal(gpio_open_chip("gpiochip7", &ops, &err), &token);
+	assert_string_equal(opened_path, "/dev/gpiochip7");
+	assert_ptr_equal(gpio_open_chip("/dev/gpiochip2", &ops, &err), &token);
+	assert_string_equal(opened_path, "/dev/gpiochip2");
+	open_errno = EACCES;
+	assert_null(gpio_open_chip("3", &ops, &err));
+	assert_string_equal(opened_path, "/dev/gpiochip3");
+	assert_non_null(strstr(err.text, "cannot open GPIO chip '3': permission denied"));
+	/* A label no chip has: whatever chips this machine has are opened, found
+	 * wanting and closed, and the error names the label. */
+	open_errno = 0;
+	opens = closes = 0;
+	assert_null(gpio_open_chip("pinctrl-none", &ops, &err));
+	assert_int_equal(opens, closes);
+	assert_string_equal(err.text, "buttons: error: no GPIO chip 'pinctrl-none' (see `gpioinfo`)");
+}
+
 /* The watch for a chip's node: its deletion is seen, another node's is not,
  * and nothing pending reads as not gone (libgpiod 1.6 on Linux 6.1 says
  * nothing when a chip goes away; issue 14.3). */
@@ -413,6 +464,7 @@ int main(void)
 		T(chip_watch),
 		cmocka_unit_test(messages),
 		cmocka_unit_test(chip_helpers),
+		cmocka_unit_test(chip_search),
 	};
 
 	log_init("test_buttons", 0);

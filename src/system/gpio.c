@@ -71,7 +71,10 @@ static int by_number(const struct dirent **a, const struct dirent **b)
 	return (x > y) - (x < y);
 }
 
-int gpio_each_chip(int (*fn)(void *ctx, const char *path), void *ctx)
+/* Calls FN with the path of each /dev/gpiochipN, in number order, until FN
+ * returns non-zero.  Returns what FN returned, 0 when it never did, or
+ * -errno when /dev cannot be read. */
+static int each_chip(int (*fn)(void *ctx, const char *path), void *ctx)
 {
 	struct dirent **list;
 	char path[300];
@@ -101,6 +104,54 @@ int gpio_chip_path(const char *chip, char *path, size_t size)
 	else
 		return 0;
 	return 1;
+}
+
+/* A search of /dev for a chip by label. */
+struct find {
+	const char *label;               /* NULL: the header's */
+	const struct gpio_chip_ops *ops;
+	void *chip;
+	int denied;                      /* errno of a chip that could not be opened */
+};
+
+/* Keeps the chip at PATH open in F->chip if its label is the one looked for. */
+static int match(void *ctx, const char *path)
+{
+	struct find *f = ctx;
+	void *c = f->ops->open(path);
+
+	if (!c) {
+		if (errno == EACCES || errno == EPERM)
+			f->denied = errno;
+		return 0;
+	}
+	if (f->ops->has_label(c, f->label)) {
+		f->chip = c;
+		return 1;
+	}
+	f->ops->close(c);
+	return 0;
+}
+
+void *gpio_open_chip(const char *name, const struct gpio_chip_ops *ops, struct diag *err)
+{
+	struct find f = { .label = name, .ops = ops };
+	char path[300];
+	int rc;
+
+	if (name && gpio_chip_path(name, path, sizeof(path))) {
+		void *chip = ops->open(path);
+
+		if (!chip)
+			gpio_chip_error(err, name, errno);
+		/* cppcheck takes OPEN's result for its argument; it is a chip. */
+		// cppcheck-suppress returnDanglingLifetime
+		return chip;
+	}
+	rc = each_chip(match, &f);
+	if (!f.chip)
+		gpio_chip_error(err, name, rc < 0 ? -rc : f.denied ? f.denied : ENOENT);
+	return f.chip;
 }
 
 /* Why a chip is not open to coachd's user, who is in group gpio (sysusers):

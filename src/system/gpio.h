@@ -56,15 +56,26 @@ const struct gpio_backend *gpio_backend_for_chip(const char *chip);
  * ("pinctrl-bcm2835", "pinctrl-bcm2711", "pinctrl-rp1"). */
 bool gpio_is_header_label(const char *label);
 
-/* Calls FN with the path of each /dev/gpiochipN, in number order, until FN
- * returns non-zero.  Returns what FN returned, 0 when it never did, or
- * -errno when /dev cannot be read. */
-int gpio_each_chip(int (*fn)(void *ctx, const char *path), void *ctx);
-
 /* Turns a configured chip that is a path, a number ("4") or a name
  * ("gpiochip4") into the device's path.  Returns 1 with PATH filled, or 0
  * when CHIP can only be a label. */
 int gpio_chip_path(const char *chip, char *path, size_t size);
+
+/* How a libgpiod backend opens a chip, tells its label and closes it: what
+ * gpio_open_chip needs from each libgpiod version. */
+struct gpio_chip_ops {
+	void *(*open)(const char *path);        /* NULL with errno set */
+	/* Whether the open CHIP's label is LABEL (NULL: a 40-pin header's). */
+	bool (*has_label)(void *chip, const char *label);
+	void (*close)(void *chip);
+};
+
+/* Opens the configured chip NAME: a path, number or name ("gpiochip4"), else
+ * a label searched for in /dev in number order; NULL: the header's chip.
+ * Returns the chip OPS opened, or NULL with ERR saying why there is none
+ * (permission denied on a chip it could not look into, rather than "no such
+ * chip", since that is then the likelier cause). */
+void *gpio_open_chip(const char *name, const struct gpio_chip_ops *ops, struct diag *err);
 
 /* A watch for the removal of a chip's device node: NAME ("gpiochip0") in
  * folder DIR ("/dev").  libgpiod 1.6 on Linux 6.1 tells nothing when a chip

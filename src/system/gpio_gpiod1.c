@@ -33,53 +33,24 @@ struct gpio_source {
 
 #define WATCH_EVENT GPIO_NBUTTONS   /* the epoll data of the watch */
 
-/* A search of /dev for a chip by label: LABEL, or the header's when NULL. */
-struct find {
-	const char *label;
-	struct gpiod_chip *chip;
-	int denied;              /* errno of a chip that could not be opened */
-};
-
-/* Keeps the chip at PATH open in F->chip if its label is the one looked for. */
-static int match(void *ctx, const char *path)
+static void *chip_open(const char *path)
 {
-	struct find *f = ctx;
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	const char *label;
-
-	if (!c) {
-		if (errno == EACCES || errno == EPERM)
-			f->denied = errno;
-		return 0;
-	}
-	label = gpiod_chip_label(c);
-	if (f->label ? strcmp(label, f->label) == 0 : gpio_is_header_label(label)) {
-		f->chip = c;
-		return 1;
-	}
-	gpiod_chip_close(c);
-	return 0;
+	return gpiod_chip_open(path);
 }
 
-/* Opens the configured chip: a path, number or name, else a label; NULL:
- * the header's.  Returns NULL with ERR filled when there is none. */
-static struct gpiod_chip *open_chip(const char *name, struct diag *err)
+static bool chip_has_label(void *chip, const char *label)
 {
-	struct find f = { .label = name };
-	char path[300];
-	int rc;
+	const char *l = gpiod_chip_label(chip);
 
-	if (name && gpio_chip_path(name, path, sizeof(path))) {
-		f.chip = gpiod_chip_open(path);
-		if (!f.chip)
-			gpio_chip_error(err, name, errno);
-		return f.chip;
-	}
-	rc = gpio_each_chip(match, &f);
-	if (!f.chip)
-		gpio_chip_error(err, name, rc < 0 ? -rc : f.denied ? f.denied : ENOENT);
-	return f.chip;
+	return label ? strcmp(l, label) == 0 : gpio_is_header_label(l);
 }
+
+static void chip_close(void *chip)
+{
+	gpiod_chip_close(chip);
+}
+
+static const struct gpio_chip_ops chip_ops = { chip_open, chip_has_label, chip_close };
 
 static void gpiod1_close(struct gpio_source *s)
 {
@@ -138,7 +109,7 @@ static int gpiod1_open(struct gpio_source **out, const struct gpio_config *cfg, 
 		diag_set(err, "buttons", 0, 0, "cannot create an epoll set: %s", strerror(errno));
 		goto err_free;
 	}
-	s->chip = open_chip(cfg->chip, err);
+	s->chip = gpio_open_chip(cfg->chip, &chip_ops, err);
 	if (!s->chip)
 		goto err_free;
 	for (int b = 0; b < GPIO_NBUTTONS; b++)

@@ -28,58 +28,28 @@ struct gpio_source {
 	int led;
 };
 
-/* A search of /dev for a chip by label: LABEL, or the header's when NULL. */
-struct find {
-	const char *label;
-	struct gpiod_chip *chip;
-	int denied;              /* errno of a chip that could not be opened */
-};
-
-/* Keeps the chip at PATH open in F->chip if its label is the one looked for. */
-static int match(void *ctx, const char *path)
+static void *chip_open(const char *path)
 {
-	struct find *f = ctx;
-	struct gpiod_chip *c = gpiod_chip_open(path);
-	struct gpiod_chip_info *info;
-	bool found;
+	return gpiod_chip_open(path);
+}
 
-	if (!c) {
-		if (errno == EACCES || errno == EPERM)
-			f->denied = errno;
-		return 0;
-	}
-	info = gpiod_chip_get_info(c);
-	found = info && (f->label ? strcmp(gpiod_chip_info_get_label(info), f->label) == 0
-				  : gpio_is_header_label(gpiod_chip_info_get_label(info)));
+static bool chip_has_label(void *chip, const char *label)
+{
+	struct gpiod_chip_info *info = gpiod_chip_get_info(chip);
+	bool found = info && (label ? strcmp(gpiod_chip_info_get_label(info), label) == 0
+				    : gpio_is_header_label(gpiod_chip_info_get_label(info)));
+
 	if (info)
 		gpiod_chip_info_free(info);
-	if (found) {
-		f->chip = c;
-		return 1;
-	}
-	gpiod_chip_close(c);
-	return 0;
+	return found;
 }
 
-/* Opens the configured chip: a path, number or name, else a label; NULL:
- * the header's.  Returns NULL with ERR filled when there is none. */
-static struct gpiod_chip *open_chip(const char *name, struct diag *err)
+static void chip_close(void *chip)
 {
-	struct find f = { .label = name };
-	char path[300];
-	int rc;
-
-	if (name && gpio_chip_path(name, path, sizeof(path))) {
-		f.chip = gpiod_chip_open(path);
-		if (!f.chip)
-			gpio_chip_error(err, name, errno);
-		return f.chip;
-	}
-	rc = gpio_each_chip(match, &f);
-	if (!f.chip)
-		gpio_chip_error(err, name, rc < 0 ? -rc : f.denied ? f.denied : ENOENT);
-	return f.chip;
+	gpiod_chip_close(chip);
 }
+
+static const struct gpio_chip_ops chip_ops = { chip_open, chip_has_label, chip_close };
 
 static void gpiod2_close(struct gpio_source *s)
 {
@@ -171,7 +141,7 @@ static int gpiod2_open(struct gpio_source **out, const struct gpio_config *cfg, 
 	s->line[GPIO_PLAY] = cfg->line[GPIO_PLAY];
 	s->line[GPIO_NEXT] = cfg->line[GPIO_NEXT];
 	s->led = cfg->led;
-	s->chip = open_chip(cfg->chip, err);
+	s->chip = gpio_open_chip(cfg->chip, &chip_ops, err);
 	if (!s->chip)
 		goto err_free;
 	info = gpiod_chip_get_info(s->chip);
