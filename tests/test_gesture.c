@@ -212,14 +212,16 @@ static void glitch_is_no_press(void **state)
 static void both_buttons(void **state)
 {
 	(void)state;
-	/* Pressed together: one BOTH once both are up, however long they are
-	 * held (no long press fires during a chord). */
+	/* Pressed together: one BOTH once both are up, even held for longer
+	 * than a long press (no long press fires during a chord). */
 	PRESS(PLAY, 0);
 	PRESS(NEXT, 0);
-	tick(3000);
+	tick(1900);
 	expect(0);
-	RELEASE(PLAY, 3100);
+	RELEASE(PLAY, 1950);
 	expect(0);                       /* not until both are up */
+	tick(3000);
+	expect(0);                       /* one up: the hold for "this hurts" is over */
 	RELEASE(NEXT, 3200);
 	expect(1, GESTURE_BOTH);
 	/* Next pressed during Play's press, fumbled: still one BOTH, at the end. */
@@ -235,6 +237,48 @@ static void both_buttons(void **state)
 	PRESS(NEXT, 10000);
 	RELEASE(NEXT, 10100);
 	expect(3, GESTURE_BOTH, GESTURE_BOTH, GESTURE_NEXT_SHORT);
+}
+
+static void both_held_long(void **state)
+{
+	(void)state;
+	/* Both held for twice a long press, counted from the second press:
+	 * BOTH_LONG ("this hurts") fires while they are held, and letting go
+	 * does nothing more (no BOTH after it). */
+	PRESS(PLAY, 0);
+	PRESS(NEXT, 300);
+	tick(2299);
+	expect(0);
+	tick(2300);
+	expect(1, GESTURE_BOTH_LONG);
+	assert_true(flashes >= 2);
+	tick(6000);
+	RELEASE(PLAY, 6100);
+	RELEASE(NEXT, 6200);
+	expect(1, GESTURE_BOTH_LONG);
+	/* One let go and pressed again: the two seconds start again. */
+	PRESS(PLAY, 7000);
+	PRESS(NEXT, 7000);
+	RELEASE(NEXT, 8500);
+	PRESS(NEXT, 8600);
+	tick(10599);
+	expect(1, GESTURE_BOTH_LONG);
+	tick(10600);
+	expect(2, GESTURE_BOTH_LONG, GESTURE_BOTH_LONG);
+	RELEASE(NEXT, 11000);
+	RELEASE(PLAY, 11000);
+	/* After a long press of Play (stop) has fired, both held is nothing. */
+	PRESS(PLAY, 12000);
+	tick(13000);
+	PRESS(NEXT, 13100);
+	tick(20000);
+	RELEASE(NEXT, 20100);
+	RELEASE(PLAY, 20200);
+	expect(3, GESTURE_BOTH_LONG, GESTURE_BOTH_LONG, GESTURE_PLAY_LONG);
+	/* Then each works again. */
+	PRESS(NEXT, 21000);
+	RELEASE(NEXT, 21100);
+	expect(4, GESTURE_BOTH_LONG, GESTURE_BOTH_LONG, GESTURE_PLAY_LONG, GESTURE_NEXT_SHORT);
 }
 
 static void press_during_long_press(void **state)
@@ -338,6 +382,7 @@ static void names(void **state)
 	assert_string_equal(gesture_name(GESTURE_PLAY_LONG), "play-long");
 	assert_string_equal(gesture_name(GESTURE_NEXT_SHORT), "next");
 	assert_string_equal(gesture_name(GESTURE_NEXT_LONG), "next-long");
+	assert_string_equal(gesture_name(GESTURE_BOTH_LONG), "both-long");
 	assert_string_equal(gesture_name(GESTURE_NONE), "none");
 	gesture_free(NULL);
 }
@@ -355,6 +400,7 @@ int main(void)
 		T(chatter),
 		T(glitch_is_no_press),
 		T(both_buttons),
+		T(both_held_long),
 		T(press_during_long_press),
 		T(stray_edges),
 		T(clock_going_backwards),

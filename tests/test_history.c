@@ -16,8 +16,9 @@
 #include <cmocka.h>
 
 #include "history.h"
+#include "routine.h"
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes\n"
 #define NOV_24_0702_BERLIN 1795500133   /* 2026-11-24T06:02:13Z */
 #define JUL_1_0700_BERLIN  1782882000   /* 2026-07-01T05:00:00Z */
 
@@ -116,6 +117,26 @@ static void assert_entry_equal(const struct history_entry *a, const struct histo
 	assert_int_equal(a->steps_done, b->steps_done);
 	assert_int_equal(a->steps_total, b->steps_total);
 	assert_int_equal(a->xruns, b->xruns);
+	assert_int_equal(a->nsteps, b->nsteps);
+	for (unsigned i = 0; i < a->nsteps; i++) {
+		assert_int_equal(a->step[i].outcome, b->step[i].outcome);
+		assert_int_equal(a->step[i].level, b->step[i].level);
+	}
+}
+
+/* Gives E outcomes from TEXT, one letter per step ("dhs."), with "+" or
+ * "-" after a letter for the harder or easier variant. */
+static void outcomes(struct history_entry *e, const char *text)
+{
+	e->nsteps = 0;
+	for (const char *c = text; *c; c++) {
+		unsigned char o = *c == 'd' ? STEP_DONE : *c == 's' ? STEP_SKIPPED :
+				  *c == 'h' ? STEP_HURT : STEP_NOT_REACHED;
+
+		e->step[e->nsteps++] = (struct history_step){ o, LEVEL_STANDARD };
+		if (c[1] == '+' || c[1] == '-')
+			e->step[e->nsteps - 1].level = *++c == '+' ? LEVEL_HARDER : LEVEL_EASIER;
+	}
 }
 
 static void writes_exact_lines(void **state)
@@ -133,11 +154,31 @@ static void writes_exact_lines(void **state)
 	assert_int_equal(winter.utc_offset, 3600);
 	append(&winter);
 	append(&summer);
+	/* Each step's outcome and variant, after the glitches (0 when those
+	 * were not given: the outcomes need the field before them). */
+	outcomes(&winter, "ddddddh+dsdd");
+	winter.xruns = 0;
+	append(&winter);
+	outcomes(&summer, "d-sh-d-......");
+	summer.steps_total = 10;
+	append(&summer);
 	text = read_all(path, &len);
 	assert_string_equal(text, HEADER
 			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t3\n"
-			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/9\n");
+			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/9\n"
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t0\tddddddh+dsdd\n"
+			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/10\t0\td-sh-d-......\n");
 	free(text);
+	/* Outcomes that do not match the steps are refused, and nothing is written. */
+	{
+		struct diag err;
+		size_t before = len;
+
+		outcomes(&summer, "dd");
+		assert_int_equal(history_append(path, &summer, &err), -EINVAL);
+		free(read_all(path, &len));
+		assert_int_equal(len, before);
+	}
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
 	/* Offsets west of UTC and in half hours. */
@@ -192,6 +233,8 @@ static void round_trip(void **state)
 	(void)state;
 	in[0].xruns = 0;
 	in[1].xruns = 12;               /* in[2]: not recorded, as in lines written before */
+	outcomes(&in[0], "dddh+dds-dddd");
+	outcomes(&in[1], "...........");
 	load(&h);                       /* a missing file is an empty history */
 	assert_int_equal(h.n, 0);
 	assert_int_equal(h.skipped, 0);
@@ -231,6 +274,16 @@ static void skips_bad_lines(void **state)
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t-1\n"),
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t3\t4\n"),
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t11/11\t3 [torn]\n"),
+		/* Outcomes: one per step, known letters, a variant only after one. */
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tdd\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tdddd\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tdxd\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\t+ddd\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\td++dd\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tD d\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\t\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tdd [torn]\n"),
 	};
 #undef L
 	char text[8192], longline[700];
@@ -260,6 +313,41 @@ static void skips_bad_lines(void **state)
 	history_free(&h);
 }
 
+/* Files written by every version read: five fields (before the glitches),
+ * six (before the outcomes), seven. */
+static void reads_every_version(void **state)
+{
+	static const char text[] =
+		HEADER
+		"2026-11-23T07:00:00+01:00\tR\tfinished\t700\t3/3\n"
+		"2026-11-24T07:00:00+01:00\tR\tstopped\t300\t1/3\t2\n"
+		"2026-11-25T07:00:00+01:00\tR\tstopped\t200\t1/3\t0\tdh+.\n"
+		"2026-11-26T07:00:00+01:00\tR\tfinished\t650\t3/3\t1\ts-dd\n";
+	struct history h;
+
+	(void)state;
+	append(&(struct history_entry){ 0 });   /* creates the folder */
+	write_all(path, text, sizeof(text) - 1);
+	load(&h);
+	assert_int_equal(h.skipped, 0);
+	assert_int_equal(h.n, 4);
+	assert_int_equal(h.entries[0].xruns, -1);
+	assert_int_equal(h.entries[0].nsteps, 0);
+	assert_int_equal(h.entries[1].xruns, 2);
+	assert_int_equal(h.entries[1].nsteps, 0);
+	assert_int_equal(h.entries[2].xruns, 0);
+	assert_int_equal(h.entries[2].nsteps, 3);
+	assert_int_equal(h.entries[2].step[0].outcome, STEP_DONE);
+	assert_int_equal(h.entries[2].step[0].level, LEVEL_STANDARD);
+	assert_int_equal(h.entries[2].step[1].outcome, STEP_HURT);
+	assert_int_equal(h.entries[2].step[1].level, LEVEL_HARDER);
+	assert_int_equal(h.entries[2].step[2].outcome, STEP_NOT_REACHED);
+	assert_int_equal(h.entries[3].step[0].outcome, STEP_SKIPPED);
+	assert_int_equal(h.entries[3].step[0].level, LEVEL_EASIER);
+	assert_int_equal(h.entries[3].step[2].outcome, STEP_DONE);
+	history_free(&h);
+}
+
 /* Issue 7: a power cut at any byte leaves every earlier line intact.  The log
  * is cut at every offset: load returns exactly the whole lines before the cut
  * and counts the torn one; the next append ends the torn line so that it can
@@ -279,6 +367,9 @@ static void survives_a_power_cut_at_every_byte(void **state)
 			      (unsigned)i % 12, 11 + (unsigned)i % 2);
 	for (int i = 0; i <= N; i++)
 		in[i].xruns = i % 3 ? i * 7 : -1;   /* a cut inside the glitch count too */
+	for (int i = 0; i <= N; i++)              /* and inside the outcomes */
+		if (i % 2 && in[i].xruns >= 0)
+			outcomes(&in[i], "dh+s-dddddd...");   /* 12 steps */
 	for (int i = 0; i < N; i++)
 		append(&in[i]);
 	full = read_all(path, &len);
@@ -478,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cleans_routine_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(skips_bad_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(reads_every_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(survives_a_power_cut_at_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(survives_a_zero_filled_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_errors, setup, teardown),

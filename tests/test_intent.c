@@ -72,6 +72,12 @@ static void controls_apply_where_they_make_sense(void **state)
 	assert_refused("next", SESSION_FINISHED, true,
 		       "error: nothing to skip (the session is finished)");
 	assert_refused("stop", SESSION_IDLE, true, "error: nothing to stop (the session is idle)");
+	assert_control("hurt", SESSION_RUNNING, SESSION_HURT);
+	assert_control("hurt", SESSION_PAUSED, SESSION_HURT);
+	assert_refused("hurt", SESSION_IDLE, true,
+		       "error: nothing to mark as hurting (the session is idle)");
+	assert_refused("hurt", SESSION_FINISHED, true,
+		       "error: nothing to mark as hurting (the session is finished)");
 }
 
 static void before_the_routine_is_loaded(void **state)
@@ -164,6 +170,11 @@ static void gestures(void **state)
 		assert_int_equal(gesture(GESTURE_NEXT_LONG, st, true).kind,
 				 in_session(st) ? INTENT_SAY_CUE : INTENT_NEXT_ROUTINE);
 		assert_int_equal(gesture(GESTURE_BOTH, st, true).kind, INTENT_SAY_WHERE);
+		/* Both held: "this hurts", in a session only. */
+		in = gesture(GESTURE_BOTH_LONG, st, true);
+		assert_int_equal(in.kind, in_session(st) ? INTENT_CONTROL : INTENT_NONE);
+		if (in_session(st))
+			assert_int_equal(in.control, SESSION_HURT);
 		assert_int_equal(gesture(GESTURE_NONE, st, true).kind, INTENT_NONE);
 	}
 	assert_int_equal(gesture(GESTURE_PLAY_SHORT, SESSION_IDLE, false).kind,
@@ -186,6 +197,9 @@ static void keys(void **state)
 	assert_int_equal(intent_for_key('a', &running).kind, INTENT_SAY_CUE);
 	assert_int_equal(intent_for_key('a', &idle).kind, INTENT_NEXT_ROUTINE);
 	assert_int_equal(intent_for_key('w', &idle).kind, INTENT_SAY_WHERE);
+	assert_int_equal(intent_for_key('h', &running).kind, INTENT_CONTROL);
+	assert_int_equal(intent_for_key('h', &running).control, SESSION_HURT);
+	assert_int_equal(intent_for_key('h', &idle).kind, INTENT_NONE);
 	assert_int_equal(intent_for_key('q', &running).kind, INTENT_QUIT);
 	assert_int_equal(intent_for_key('x', &running).kind, INTENT_NONE);
 	assert_int_equal(intent_for_key('\n', &running).kind, INTENT_NONE);

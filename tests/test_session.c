@@ -254,6 +254,55 @@ static void next_skips_side_then_step(void **state)
 	assert_true(heard_cue(&h, brace, 0) >= 0);
 }
 
+/* "This hurts" in the first side's hold of a two-sided step: the calm
+ * sentence, then the next step announced in full (its name included); the
+ * other side, and the end tone of the hold cut short, are never heard. */
+static void hurt_leaves_the_step_and_says_so(void **state)
+{
+	static struct heard h;
+	struct session s;
+	int side1 = fx_find_phase(&plan, PHASE_SIDE, 0);
+	int h1 = fx_find_phase(&plan, PHASE_HOLD, (size_t)side1);
+	int right = fx_find_phase(&plan, PHASE_SIDE, (size_t)side1 + 1);
+	int ab = fx_find_phase(&plan, PHASE_ANNOUNCE, (size_t)right);
+	int ab_name = fx_find_said(&plan, "Next up: Ab hold.");
+	int fin = fx_find_phase(&plan, PHASE_FINISH, 0);
+	size_t from;
+
+	(void)state;
+	assert_true(plan.ack.hurt >= 0);
+	assert_string_equal(plan.texts[plan.ack.hurt], "Let's skip that one today.");
+	h = (struct heard){ 0 };
+	session_init(&s, &plan, true);
+	assert_false(session_control(&s, SESSION_HURT, &(struct session_actions){ 0 }));  /* idle */
+	control(&s, &h, SESSION_PLAY);
+	run(&s, &h, plan.phases[h1].start + 100, 512);
+	from = h.n;
+	control(&s, &h, SESSION_HURT);
+	assert_int_equal(s.state, SESSION_RUNNING);
+	assert_true(h.ev[from].fade);
+	assert_int_equal(h.ev[h.n - 1].say, plan.ack.hurt);
+	assert_int_equal(s.pos, plan.phases[ab].start);
+	assert_int_equal(plan.phases[ab].step, 2);
+	assert_true(s.hold > plan.text_frames[plan.ack.hurt]);
+	from = h.n;
+	run(&s, &h, FX_RATE * 4, 512);
+	/* After the sentence: the next step's own announcement, first. */
+	assert_int_equal(h.ev[from].cue, ab_name);
+	for (size_t i = from; i < h.n; i++)
+		assert_true(plan.cues[h.ev[i].cue].phase >= (unsigned)ab);
+	/* Hurt while paused goes on, running; in the last step it finishes. */
+	control(&s, &h, SESSION_PAUSE);
+	control(&s, &h, SESSION_HURT);
+	assert_int_equal(s.state, SESSION_RUNNING);
+	assert_int_equal(s.pos, plan.phases[fin].start);
+	assert_int_equal(h.ev[h.n - 1].say, plan.ack.hurt);
+	/* Nothing to leave in the finish. */
+	assert_false(session_control(&s, SESSION_HURT, &(struct session_actions){ 0 }));
+	run(&s, &h, plan.total, 4096);
+	assert_int_equal(s.state, SESSION_FINISHED);
+}
+
 static void next_while_paused_runs_on(void **state)
 {
 	static struct heard h;
@@ -353,7 +402,7 @@ static void random_controls_never_stick(void **state)
 			unsigned r = (unsigned)rand_r(&seed);
 
 			if (r % 50 == 0) {
-				session_control(&s, (enum session_control)(r / 50 % 5), &a);
+				session_control(&s, (enum session_control)(r / 50 % 6), &a);
 				assert_true(a.n <= SESSION_MAX_ACTIONS);
 			} else {
 				session_advance(&s, 1 + r % 3000, &a);
@@ -381,6 +430,7 @@ int main(void)
 		cmocka_unit_test(pause_keeps_hold_time_to_the_frame),
 		cmocka_unit_test(pause_mid_sentence_says_it_again),
 		cmocka_unit_test(next_skips_side_then_step),
+		cmocka_unit_test(hurt_leaves_the_step_and_says_so),
 		cmocka_unit_test(next_while_paused_runs_on),
 		cmocka_unit_test(stop_returns_to_idle),
 		cmocka_unit_test(next_from_last_step_finishes),

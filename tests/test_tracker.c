@@ -128,6 +128,102 @@ static void ended_at_shutdown_is_stopped(void **state)
 	assert_false(tracker_end(&t, 3, 17.0, &r));     /* once */
 }
 
+/* A plan of four steps, the middle two with sides. */
+static struct plan sided;
+static struct step four[4];
+
+static void build_sided(void)
+{
+	struct routine r = { .name = (char *)"s", .nsteps = 4, .steps = four };
+	struct voice v;
+	struct plan_sources src = fx_sources();
+
+	four[0] = fx_step("One", "Lie down.", 5000);
+	four[1] = fx_sided(fx_step("Two", "Kneel.", 5000));
+	four[2] = fx_sided(fx_step("Three", "Sit.", 5000));
+	four[3] = fx_step("Four", "Stand.", 5000);
+	fx_voice(&v);
+	assert_int_equal(plan_build(&sided, &r, &v, FX_RATE, &src), 0);
+}
+
+/* The first phase of KIND in STEP, a few frames in. */
+static uint64_t in_phase(enum phase_kind kind, unsigned step)
+{
+	for (size_t i = 0; i < sided.nphases; i++)
+		if (sided.phases[i].kind == kind && sided.phases[i].step == step)
+			return sided.phases[i].start + 10;
+	fail_msg("no such phase");
+	return 0;
+}
+
+static void sample(struct tracker *t, enum session_state st, uint64_t pos, unsigned session,
+		   double s, struct tracker_record *r, bool ends)
+{
+	assert_int_equal(tracker_sample(t, &sided, 4, st, pos, session, s, 1000 + (time_t)s, r),
+			 ends);
+}
+
+static void outcomes_of_each_step(void **state)
+{
+	static const unsigned char want[] = { STEP_DONE, STEP_HURT, STEP_DONE, STEP_SKIPPED };
+	struct tracker t = { 0 };
+	struct tracker_record r;
+	uint64_t pos;
+
+	(void)state;
+	build_sided();
+	tracker_control(&t, &sided, 0, SESSION_HURT);   /* no session: nothing */
+	sample(&t, SESSION_IDLE, 0, 0, 0.0, &r, false);
+	sample(&t, SESSION_RUNNING, 0, 1, 1.0, &r, false);
+	/* A hurt in the left hold of step two, then a Next there too. */
+	pos = in_phase(PHASE_HOLD, 1);
+	sample(&t, SESSION_RUNNING, pos, 1, 10.0, &r, false);
+	tracker_control(&t, &sided, pos, SESSION_HURT);
+	tracker_control(&t, &sided, pos, SESSION_NEXT);   /* hurt stays hurt */
+	/* Next in step three's announcement only cuts the talk: not a skip. */
+	pos = in_phase(PHASE_ANNOUNCE, 2);
+	sample(&t, SESSION_RUNNING, pos, 1, 20.0, &r, false);
+	tracker_control(&t, &sided, pos, SESSION_NEXT);
+	/* Pause, resume, play: not outcomes. */
+	tracker_control(&t, &sided, pos, SESSION_PAUSE);
+	tracker_control(&t, &sided, pos, SESSION_PLAY);
+	/* Next in step four's hold: skipped. */
+	pos = in_phase(PHASE_HOLD, 3);
+	sample(&t, SESSION_RUNNING, pos, 1, 30.0, &r, false);
+	tracker_control(&t, &sided, pos, SESSION_NEXT);
+	sample(&t, SESSION_FINISHED, sided.total, 1, 40.0, &r, true);
+	assert_true(r.finished);
+	assert_int_equal(r.noutcomes, 4);
+	assert_memory_equal(r.outcome, want, 4);
+
+	/* The next session starts clean; stopped in step three after a hurt in
+	 * step one: two and three are not reached (three was in progress). */
+	sample(&t, SESSION_RUNNING, 0, 2, 50.0, &r, false);
+	tracker_control(&t, &sided, in_phase(PHASE_HOLD, 0), SESSION_HURT);
+	sample(&t, SESSION_RUNNING, in_phase(PHASE_HOLD, 2), 2, 60.0, &r, false);
+	tracker_control(&t, &sided, in_phase(PHASE_HOLD, 2), SESSION_STOP);
+	sample(&t, SESSION_IDLE, 0, 2, 61.0, &r, true);
+	assert_false(r.finished);
+	assert_int_equal(r.steps_done, 2);
+	assert_int_equal(r.outcome[0], STEP_HURT);
+	assert_int_equal(r.outcome[1], STEP_DONE);
+	assert_int_equal(r.outcome[2], STEP_NOT_REACHED);
+	assert_int_equal(r.outcome[3], STEP_NOT_REACHED);
+
+	/* Ended by a shutdown: the same outcomes; a hurt in the finish is none. */
+	sample(&t, SESSION_RUNNING, 0, 3, 70.0, &r, false);
+	sample(&t, SESSION_RUNNING, in_phase(PHASE_HOLD, 1), 3, 80.0, &r, false);
+	tracker_control(&t, &sided, in_phase(PHASE_SIDE, 1), SESSION_NEXT);  /* to the right side */
+	tracker_control(&t, &sided, in_phase(PHASE_FINISH, 3), SESSION_HURT);
+	assert_true(tracker_end(&t, 4, 90.0, &r));
+	assert_int_equal(r.noutcomes, 4);
+	assert_int_equal(r.outcome[0], STEP_DONE);
+	assert_int_equal(r.outcome[1], STEP_SKIPPED);   /* the left hold jumped over */
+	assert_int_equal(r.outcome[2], STEP_NOT_REACHED);
+	assert_int_equal(r.outcome[3], STEP_NOT_REACHED);
+	plan_free(&sided);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +232,7 @@ int main(void)
 		cmocka_unit_test(replaced_between_samples),
 		cmocka_unit_test(session_between_two_samples),
 		cmocka_unit_test(ended_at_shutdown_is_stopped),
+		cmocka_unit_test(outcomes_of_each_step),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -33,6 +33,8 @@ static const struct command {
 			      "recent sessions and streaks (csv: the whole log as CSV)" },
 	[CONTROL_START] = { "start", "routine name", false, "start NAME",
 			    "choose the routine NAME (file or name) and start it" },
+	[CONTROL_HURT] = { "hurt", NULL, false, "hurt",
+			   "this step hurts: leave it, go on, and record it" },
 };
 
 /* Writes the reason into WHY and returns -1. */

@@ -28,9 +28,10 @@ struct gesture_decoder {
 	bool long_fired;         /* the active button's long press has fired */
 	bool chord;              /* both went down: nothing until both are up */
 	bool chord_clean;        /* ...before any long press fired: BOTH when they are */
+	uint64_t chord_since;    /* when both were last down together (the second's edge) */
 };
 
-enum due { DUE_NONE, DUE_SETTLE, DUE_LONG };
+enum due { DUE_NONE, DUE_SETTLE, DUE_LONG, DUE_CHORD_LONG };
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
@@ -84,6 +85,17 @@ static uint64_t next_due(const struct gesture_decoder *d, enum due *what, int *w
 			*which = i;
 		}
 	}
+	/* Both held, cleanly, for twice a long press: "this hurts".  Twice, so
+	 * that a slow "where am I" is never taken for it. */
+	if (d->chord && d->chord_clean && d->line[GPIO_PLAY].down && d->line[GPIO_NEXT].down) {
+		uint64_t t = add_sat(d->chord_since, add_sat(d->long_ns, d->long_ns));
+
+		if (t < first) {
+			first = t;
+			*what = DUE_CHORD_LONG;
+			*which = 0;
+		}
+	}
 	if (d->active >= 0 && !d->long_fired && !d->chord) {
 		uint64_t t = add_sat(d->line[d->active].since, d->long_ns);
 
@@ -114,12 +126,15 @@ static void accept(struct gesture_decoder *d, int i, bool down, uint64_t t, uint
 	d->line[i].since = edge;
 	d->line[i].open_at = add_sat(t, d->debounce_ns);
 	if (down) {
-		if (d->chord)
+		if (d->chord) {
+			d->chord_since = edge;   /* both down again: the hold starts afresh */
 			return;
+		}
 		if (d->active >= 0) {
 			/* The other button is down: cancel, whatever it was doing. */
 			d->chord = true;
 			d->chord_clean = !d->long_fired;
+			d->chord_since = edge;
 			return;
 		}
 		d->active = i;
@@ -155,6 +170,11 @@ static void advance(struct gesture_decoder *d, uint64_t t, struct gestures *out)
 	while ((due = next_due(d, &what, &which)) <= t && what != DUE_NONE) {
 		if (what == DUE_SETTLE) {
 			accept(d, which, d->line[which].raw, due, d->line[which].raw_at, out);
+		} else if (what == DUE_CHORD_LONG) {
+			/* Fired while held: nothing more until both are up. */
+			d->chord_clean = false;
+			out->flash = true;
+			push(out, GESTURE_BOTH_LONG);
 		} else {
 			d->long_fired = true;
 			out->flash = true;
@@ -209,6 +229,7 @@ const char *gesture_name(enum gesture g)
 	case GESTURE_NEXT_SHORT: return "next";
 	case GESTURE_NEXT_LONG: return "next-long";
 	case GESTURE_BOTH: return "both";
+	case GESTURE_BOTH_LONG: return "both-long";
 	default: return "none";
 	}
 }

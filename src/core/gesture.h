@@ -13,6 +13,9 @@
  *   Both down (the second pressed while the       when both are up   BOTH: say where you are and what
  *     first is held), then both up, no long                          is left; the first's short press
  *     press fired                                                    is cancelled
+ *   Both held together for twice long_press_ms,   while both held    BOTH_LONG: "this hurts": leave the
+ *     (counted from the second press), no long                       step and go on; letting go after
+ *     press fired                                                    it does nothing more
  *   Both down after the first's long press fired  -                  nothing until both are up (a fumble
  *                                                                    eyes closed does nothing rather
  *                                                                    than something unexpected)
@@ -44,6 +47,7 @@ enum gesture {
 	GESTURE_NEXT_SHORT,
 	GESTURE_NEXT_LONG,
 	GESTURE_BOTH,
+	GESTURE_BOTH_LONG,
 };
 
 #define GESTURE_NO_DEADLINE UINT64_MAX
@@ -81,7 +85,8 @@ void gesture_tick(struct gesture_decoder *d, uint64_t now_ns, struct gestures *o
 /* When gesture_tick must next be called, or GESTURE_NO_DEADLINE. */
 uint64_t gesture_deadline(const struct gesture_decoder *d);
 
-/* "play", "play-long", "next", "next-long" or "none", for logs and tests. */
+/* "play", "play-long", "next", "next-long", "both", "both-long" or "none",
+ * for logs and tests. */
 const char *gesture_name(enum gesture g);
 
 #endif

@@ -9,7 +9,22 @@
 #define HISTORY_MAX_ROUTINE 128            /* bytes of a routine's name kept, NUL included */
 #define HISTORY_MAX_LINE    512            /* longer lines are not sessions */
 
+#define HISTORY_MAX_STEPS   100            /* steps whose outcome a line keeps: a routine's most */
+
 enum history_result { HISTORY_FINISHED, HISTORY_STOPPED };
+
+/* How one step of a session went (step_outcome.h has the letters). */
+enum step_outcome {
+	STEP_NOT_REACHED,            /* the session ended before the step was over */
+	STEP_DONE,
+	STEP_SKIPPED,                /* Next jumped over (part of) one of its holds */
+	STEP_HURT,                   /* marked as hurting ("this hurts") */
+};
+
+struct history_step {
+	unsigned char outcome;       /* enum step_outcome */
+	unsigned char level;         /* enum level: the version that played */
+};
 
 struct history_entry {
 	time_t when;                 /* the session's start */
@@ -20,6 +35,9 @@ struct history_entry {
 	unsigned steps_done;
 	unsigned steps_total;
 	int xruns;                   /* audio glitches heard; -1: not recorded (lines before it was) */
+	unsigned nsteps;             /* outcomes in STEP: steps_total, or 0 when not recorded
+				      * (lines before they were, routines past HISTORY_MAX_STEPS) */
+	struct history_step step[HISTORY_MAX_STEPS];
 };
 
 struct history {

@@ -9,6 +9,7 @@
 
 #include "history_date.h"
 #include "safetext.h"
+#include "step_outcome.h"
 
 static int cmp_day(const void *a, const void *b)
 {
@@ -72,7 +73,7 @@ static void format_duration(unsigned s, char *buf, size_t size)
 
 static void print_session(const struct history_entry *e, FILE *out)
 {
-	char date[HISTORY_DATE_SIZE] = "----------T-----", spent[24], steps[32];
+	char date[HISTORY_DATE_SIZE] = "----------T-----", spent[24], steps[STEP_OUTCOMES_SIZE];
 
 	history_format_date(e, date, sizeof(date));
 	date[10] = ' ';
@@ -83,6 +84,9 @@ static void print_session(const struct history_entry *e, FILE *out)
 	safetext_print(out, "%s  %-8s  %7s  %5s steps  %s", date,
 		       e->result == HISTORY_FINISHED ? "finished" : "stopped", spent, steps,
 		       e->routine);
+	/* Each step's outcome on a line of its own, under the session. */
+	if (e->nsteps && step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) > 0)
+		fprintf(out, "%18s%s\n", "", steps);
 }
 
 int history_format(const struct history *h, time_t now, size_t last, FILE *out)
@@ -90,13 +94,19 @@ int history_format(const struct history *h, time_t now, size_t last, FILE *out)
 	size_t first = last > 0 && h->n > last ? h->n - last : 0;
 	unsigned current, best;
 	int rc = history_streak(h, now, &current, &best);
+	bool outcomes = false;
 
 	if (rc < 0)
 		return rc;
 	if (h->n == 0)
 		fprintf(out, "No sessions yet.\n");
-	for (size_t i = first; i < h->n; i++)
+	for (size_t i = first; i < h->n; i++) {
 		print_session(&h->entries[i], out);
+		outcomes |= h->entries[i].nsteps > 0;
+	}
+	if (outcomes)
+		fprintf(out, "(under a session, one letter per step: d done, s skipped, h hurt, "
+			". not reached; + the harder variant, - the easier)\n");
 	if (h->skipped > 0)
 		fprintf(out, "(%u damaged line%s of the history skipped: a session cut short by a power cut, or an edit)\n",
 			h->skipped, h->skipped == 1 ? "" : "s");
@@ -125,17 +135,22 @@ static void csv_field(const char *s, FILE *out)
 
 int history_csv(const struct history *h, FILE *out)
 {
-	fputs("date,routine,result,seconds,steps_done,steps_total\r\n", out);
+	fputs("date,routine,result,seconds,steps_done,steps_total,outcomes\r\n", out);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct history_entry *e = &h->entries[i];
 		char date[HISTORY_DATE_SIZE] = "", name[HISTORY_MAX_ROUTINE];
+		char steps[STEP_OUTCOMES_SIZE] = "";
 
 		history_format_date(e, date, sizeof(date));
 		fprintf(out, "%s,", date);
 		safetext_copy(name, sizeof(name), e->routine);
 		csv_field(name, out);
-		fprintf(out, ",%s,%u,%u,%u\r\n", e->result == HISTORY_FINISHED ? "finished" : "stopped",
-			e->seconds, e->steps_done, e->steps_total);
+		if (e->nsteps && step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) < 0)
+			steps[0] = '\0';
+		/* The outcomes hold no comma, quote or line break: never quoted. */
+		fprintf(out, ",%s,%u,%u,%u,%s\r\n",
+			e->result == HISTORY_FINISHED ? "finished" : "stopped", e->seconds,
+			e->steps_done, e->steps_total, steps);
 	}
 	return ferror(out) ? -EIO : 0;
 }

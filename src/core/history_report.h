@@ -19,13 +19,15 @@ int history_streak(const struct history *h, time_t now, unsigned *current, unsig
  * voice_say's {n}), PHRASE_MAX for 0 (nothing to say). */
 enum phrase history_streak_phrase(unsigned current, unsigned *n);
 
-/* Prints the last LAST sessions (0: all), one a line, then the current and best
- * streaks ("Current streak: 5 mornings. Best: 12."), for `coachctl history`.
+/* Prints the last LAST sessions (0: all), one a line (with each step's outcome
+ * on the next when recorded), then the current and best streaks ("Current
+ * streak: 5 mornings. Best: 12."), for `coachctl history`.
  * Returns 0, or -EIO when OUT fails. */
 int history_format(const struct history *h, time_t now, size_t last, FILE *out);
 
 /* Prints every session as CSV (RFC 4180, CRLF line ends) with the header
- * date,routine,result,seconds,steps_done,steps_total.  Returns 0 or -EIO. */
+ * date,routine,result,seconds,steps_done,steps_total,outcomes (the last as in
+ * the history file, step_outcome.h; empty when not recorded).  Returns 0 or -EIO. */
 int history_csv(const struct history *h, FILE *out);
 
 #endif

@@ -3,7 +3,7 @@
 #include <string.h>
 
 /* What a key or a button asks for, before the session's state is known. */
-enum action { ACT_NONE, ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_WHERE, ACT_QUIT };
+enum action { ACT_NONE, ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_WHERE, ACT_HURT, ACT_QUIT };
 
 static bool in_session(const struct intent_state *s)
 {
@@ -31,6 +31,8 @@ static struct intent of_action(enum action a, const struct intent_state *s)
 		return in_session(s) ? control(SESSION_NEXT) : kind(INTENT_NONE);
 	case ACT_STOP:
 		return in_session(s) ? control(SESSION_STOP) : kind(INTENT_NONE);
+	case ACT_HURT:
+		return in_session(s) ? control(SESSION_HURT) : kind(INTENT_NONE);
 	case ACT_AGAIN:
 		return kind(in_session(s) ? INTENT_SAY_CUE : INTENT_NEXT_ROUTINE);
 	case ACT_WHERE:
@@ -48,7 +50,7 @@ struct intent intent_for_gesture(enum gesture g, const struct intent_state *s)
 	static const enum action actions[] = {
 		[GESTURE_PLAY_SHORT] = ACT_PLAY, [GESTURE_PLAY_LONG] = ACT_STOP,
 		[GESTURE_NEXT_SHORT] = ACT_NEXT, [GESTURE_NEXT_LONG] = ACT_AGAIN,
-		[GESTURE_BOTH] = ACT_WHERE,
+		[GESTURE_BOTH] = ACT_WHERE, [GESTURE_BOTH_LONG] = ACT_HURT,
 	};
 
 	return of_action((unsigned)g < sizeof(actions) / sizeof(actions[0]) ? actions[g] : ACT_NONE, s);
@@ -57,7 +59,8 @@ struct intent intent_for_gesture(enum gesture g, const struct intent_state *s)
 struct intent intent_for_key(char c, const struct intent_state *s)
 {
 	return of_action(c == ' ' || c == 'p' ? ACT_PLAY : c == 'n' ? ACT_NEXT : c == 's' ? ACT_STOP :
-			 c == 'a' ? ACT_AGAIN : c == 'w' ? ACT_WHERE : c == 'q' ? ACT_QUIT : ACT_NONE, s);
+			 c == 'a' ? ACT_AGAIN : c == 'w' ? ACT_WHERE : c == 'h' ? ACT_HURT :
+			 c == 'q' ? ACT_QUIT : ACT_NONE, s);
 }
 
 /* Refuses controls that do not apply, so coachctl can say why. */
@@ -65,10 +68,11 @@ static bool applies(enum session_control c, const struct intent_state *s, char *
 {
 	if ((c == SESSION_PAUSE && s->state != SESSION_RUNNING) ||
 	    (c == SESSION_RESUME && s->state != SESSION_PAUSED) ||
-	    ((c == SESSION_NEXT || c == SESSION_STOP) && !in_session(s))) {
+	    ((c == SESSION_NEXT || c == SESSION_STOP || c == SESSION_HURT) && !in_session(s))) {
 		control_reply_error(reply, size, "nothing to %s (the session is %s)",
 				    c == SESSION_PAUSE ? "pause" : c == SESSION_RESUME ? "resume" :
-				    c == SESSION_NEXT ? "skip" : "stop", session_state_name(s->state));
+				    c == SESSION_NEXT ? "skip" : c == SESSION_HURT ? "mark as hurting" :
+				    "stop", session_state_name(s->state));
 		return false;
 	}
 	return true;
@@ -80,7 +84,7 @@ struct intent intent_for_request(const struct control_request *req, const struct
 	static const enum session_control controls[CONTROL_CMD_MAX] = {
 		[CONTROL_PLAY] = SESSION_PLAY, [CONTROL_PAUSE] = SESSION_PAUSE,
 		[CONTROL_RESUME] = SESSION_RESUME, [CONTROL_NEXT] = SESSION_NEXT,
-		[CONTROL_STOP] = SESSION_STOP,
+		[CONTROL_STOP] = SESSION_STOP, [CONTROL_HURT] = SESSION_HURT,
 	};
 	struct intent in = kind(INTENT_NONE);
 
@@ -112,6 +116,7 @@ struct intent intent_for_request(const struct control_request *req, const struct
 	case CONTROL_RESUME:
 	case CONTROL_NEXT:
 	case CONTROL_STOP:
+	case CONTROL_HURT:
 		if (!s->loaded)
 			control_reply_error(reply, size, "no routine loaded yet");
 		else if (s->pending)

@@ -53,7 +53,7 @@ struct intent intent_for_request(const struct control_request *req, const struct
  * GESTURE_NONE and controls that do not apply give INTENT_NONE. */
 struct intent intent_for_gesture(enum gesture g, const struct intent_state *s);
 
-/* The intent of key C in terminal mode: space or p, n, s, a, w, q. */
+/* The intent of key C in terminal mode: space or p, n, s, a, w, h, q. */
 struct intent intent_for_key(char c, const struct intent_state *s);
 
 #endif

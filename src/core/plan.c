@@ -477,6 +477,7 @@ static void intern_acks(struct builder *b)
 	a->resuming = intern_phrase(b, PHRASE_RESUMING, NULL, 0, 0);
 	a->stopped = intern_phrase(b, PHRASE_STOPPED, NULL, 0, 0);
 	a->wait = intern_phrase(b, PHRASE_WAIT, NULL, 0, 0);
+	a->hurt = intern_phrase(b, PHRASE_HURT, NULL, 0, 0);
 	for (size_t i = 0; i < b->r->nsteps; i++) {
 		const struct step *s = &b->r->steps[i];
 
@@ -592,6 +593,23 @@ uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase)
 					return p->cues[c + 1].at;
 				return ph->start + ph->length;
 			}
+			return ph->start;
+		}
+	}
+	*phase = p->nphases ? p->nphases - 1 : 0;
+	return p->total;
+}
+
+uint64_t plan_next_step(const struct plan *p, uint64_t frame, size_t *phase)
+{
+	size_t i = plan_phase_at(p, frame);
+
+	for (size_t j = i + 1; j < p->nphases; j++) {
+		const struct plan_phase *ph = &p->phases[j];
+
+		if ((ph->kind == PHASE_ANNOUNCE && ph->step != p->phases[i].step) ||
+		    ph->kind == PHASE_FINISH) {
+			*phase = j;
 			return ph->start;
 		}
 	}

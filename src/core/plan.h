@@ -48,6 +48,7 @@ struct plan_cue {
  * synthesized ahead like every other text.  Indexes into plan.texts. */
 struct plan_acks {
 	int paused, resuming, stopped, wait;
+	int hurt;           /* "Let's skip that one today.": a step marked as hurting */
 	int *next;          /* per step: "Next: NAME." */
 	int *name;          /* per step: how its announcement names it, "Next up: NAME."
 			     * (the first: "NAME."); skipped after "Next" */
@@ -109,6 +110,11 @@ size_t plan_cue_from(const struct plan *p, uint64_t frame);
 /* Where "next" goes from FRAME: the next side of a two-sided step, else the
  * next step, else the finish.  Fills *PHASE with the target phase index. */
 uint64_t plan_next_target(const struct plan *p, uint64_t frame, size_t *phase);
+
+/* Where "this hurts" goes from FRAME: the start of the next step's
+ * announcement (its name said in full), else the finish, skipping the rest
+ * of this step, sides included.  Fills *PHASE with the target phase index. */
+uint64_t plan_next_step(const struct plan *p, uint64_t frame, size_t *phase);
 
 /* Prints the timeline as a table (time, phase, event, text) and the total. */
 void plan_print(const struct plan *p, const struct routine *r, FILE *out);

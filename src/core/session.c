@@ -127,6 +127,35 @@ static void next(struct session *s, struct session_actions *out)
 		s->hold = acknowledge(s, p->ack.next[p->phases[to].step], out);
 }
 
+/* "This hurts": the step ends now, sides and reps left included, and the
+ * next step is announced in full ("Next up: NAME." and how to get into
+ * position) after the calm acknowledgement.  Nothing to leave in the finish. */
+static bool hurt(struct session *s, struct session_actions *out)
+{
+	const struct plan *p = s->plan;
+	size_t to;
+	uint64_t target;
+
+	if (p->phases[plan_phase_at(p, s->pos)].kind == PHASE_FINISH)
+		return false;
+	target = plan_next_step(p, s->pos, &to);
+	push(out, SESSION_ACT_FADE, 0, 0);
+	s->state = SESSION_RUNNING;
+	s->at_wait = false;
+	seek(s, target);
+	if (target >= p->total) {
+		s->hold = 0;
+		s->state = SESSION_FINISHED;
+		return true;
+	}
+	/* The end tone of the hold cut short may share the target's first frame. */
+	while (s->next_cue < p->ncues && p->cues[s->next_cue].at == target &&
+	       p->cues[s->next_cue].phase != to)
+		s->next_cue++;
+	s->hold = acknowledge(s, p->ack.hurt, out);
+	return true;
+}
+
 bool session_control(struct session *s, enum session_control c, struct session_actions *out)
 {
 	const struct plan *p = s->plan;
@@ -165,6 +194,8 @@ bool session_control(struct session *s, enum session_control c, struct session_a
 			return false;
 		next(s, out);
 		return true;
+	case SESSION_HURT:
+		return !idle && hurt(s, out);
 	case SESSION_STOP:
 		if (idle)
 			return false;

@@ -21,6 +21,7 @@ enum session_control {
 	SESSION_RESUME,
 	SESSION_NEXT,    /* the next side of a two-sided step, else the next step */
 	SESSION_STOP,
+	SESSION_HURT,    /* "this hurts": say so calmly, leave the step (every side), go on */
 };
 
 enum session_action_kind {

@@ -6,6 +6,51 @@ static void begin(struct tracker *t, unsigned sessions, double now_s, time_t wal
 			       .primed = true, .started = wall, .last_sample = now_s };
 }
 
+/* Fills R's outcomes from the marks and the steps done. */
+static void outcomes(const struct tracker *t, struct tracker_record *r)
+{
+	if (r->steps_total > HISTORY_MAX_STEPS)
+		return;
+	r->noutcomes = r->steps_total;
+	for (unsigned i = 0; i < r->steps_total; i++)
+		r->outcome[i] = t->mark[i] ? t->mark[i] :
+				i < r->steps_done ? STEP_DONE : STEP_NOT_REACHED;
+}
+
+/* True when a Next at POS jumps over (part of) a hold: a step skipped, not
+ * only its talk.  Fills *STEP with the hold's step. */
+static bool skips_hold(const struct plan *p, uint64_t pos, unsigned *step)
+{
+	size_t to;
+	uint64_t target = plan_next_target(p, pos, &to);
+
+	for (size_t j = plan_phase_at(p, pos); j < p->nphases && p->phases[j].start < target; j++) {
+		const struct plan_phase *ph = &p->phases[j];
+
+		if (ph->kind == PHASE_HOLD && ph->start + ph->length > pos) {
+			*step = ph->step;
+			return true;
+		}
+	}
+	return false;
+}
+
+void tracker_control(struct tracker *t, const struct plan *p, uint64_t pos,
+		     enum session_control c)
+{
+	const struct plan_phase *ph;
+	unsigned step;
+
+	if (!t->active || !p || !p->nphases)
+		return;
+	ph = &p->phases[plan_phase_at(p, pos)];
+	if (c == SESSION_HURT && ph->kind != PHASE_FINISH && ph->step < HISTORY_MAX_STEPS)
+		t->mark[ph->step] = STEP_HURT;
+	else if (c == SESSION_NEXT && skips_hold(p, pos, &step) && step < HISTORY_MAX_STEPS &&
+		 t->mark[step] != STEP_HURT)
+		t->mark[step] = STEP_SKIPPED;
+}
+
 bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 		    enum session_state state, uint64_t pos, unsigned sessions,
 		    double now_s, time_t wall, struct tracker_record *out)
@@ -38,6 +83,7 @@ bool tracker_sample(struct tracker *t, const struct plan *p, size_t nsteps,
 				.steps_done = finished ? (unsigned)nsteps : t->step,
 				.steps_total = (unsigned)nsteps,
 			};
+			outcomes(t, out);
 			t->active = false;
 			ended = true;
 		}
@@ -69,6 +115,7 @@ bool tracker_end(struct tracker *t, size_t nsteps, double now_s, struct tracker_
 		.steps_done = t->step,
 		.steps_total = (unsigned)nsteps,
 	};
+	outcomes(t, out);
 	t->active = false;
 	return true;
 }

@@ -59,6 +59,7 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_BEGIN] = "begin",
 	[PHRASE_RELAX] = "relax",
 	[PHRASE_SAFETY] = "safety",
+	[PHRASE_HURT] = "hurt",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -91,6 +92,7 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_BEGIN] = "Begin.",
 	[PHRASE_RELAX] = "And relax.",
 	[PHRASE_SAFETY] = "Move slowly and gently. Stop any movement that causes sharp pain.",
+	[PHRASE_HURT] = "Let's skip that one today.",
 };
 
 const char *phrase_key(enum phrase p)

@@ -35,6 +35,7 @@ enum phrase {
 	PHRASE_BEGIN,            /* "Begin." instead of the start tone (voice only) */
 	PHRASE_RELAX,            /* "And relax." instead of the end tone (voice only) */
 	PHRASE_SAFETY,           /* "Move slowly and gently. ..." at the start of a session */
+	PHRASE_HURT,             /* "Let's skip that one today." when a step hurts */
 	PHRASE_MAX
 };
 

@@ -357,7 +357,7 @@ static void track(struct daemon *d, const struct player_status *ps)
 		"the latest callback %.1f ms past its time", ps->xruns, ps->xruns == 1 ? "" : "es",
 		ps->worst_late_us / 1000.0);
 	if (!d->history_path[0] ||
-	    record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
+	    record_session(d->history_path, &d->bundle->routine, &d->bundle->voice, &r,
 			   say, sizeof(say)) < 0)
 		return;
 	if (say[0])
@@ -411,9 +411,12 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 	case INTENT_NONE:
 		break;
 	case INTENT_CONTROL:
-		/* Acknowledged (by on_request) only when sent. */
+		/* Acknowledged (by on_request) only when sent; a hurt or a skip is
+		 * counted against the step it was sent in. */
 		if (control(d, in->control) < 0)
 			control_reply_error(reply, size, "busy: too many controls at once (try again)");
+		else if (d->bundle)
+			tracker_control(&d->tracker, &d->bundle->plan, ps->pos, in->control);
 		break;
 	case INTENT_PLAY_WHEN_LOADED:
 		d->play_when_loaded = true;
@@ -876,7 +879,7 @@ static void record_at_exit(struct daemon *d)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (d->bundle && d->history_path[0] &&
 	    tracker_end(&d->tracker, d->bundle->routine.nsteps, (double)ts.tv_sec + ts.tv_nsec / 1e9, &r))
-		record_session(d->history_path, d->bundle->routine.name, &d->bundle->voice, &r,
+		record_session(d->history_path, &d->bundle->routine, &d->bundle->voice, &r,
 			       unsaid, sizeof(unsaid));
 }
 

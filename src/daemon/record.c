@@ -6,7 +6,7 @@
 #include "history_report.h"
 #include "log.h"
 
-int record_session(const char *path, const char *routine, const struct voice *voice,
+int record_session(const char *path, const struct routine *routine, const struct voice *voice,
 		   const struct tracker_record *r, char *say, size_t size)
 {
 	struct history_entry e;
@@ -17,15 +17,22 @@ int record_session(const char *path, const char *routine, const struct voice *vo
 
 	if (size)
 		say[0] = '\0';
-	history_entry_init(&e, r->started, routine, r->finished ? HISTORY_FINISHED : HISTORY_STOPPED,
-			   r->seconds, r->steps_done, r->steps_total);
+	history_entry_init(&e, r->started, routine->name,
+			   r->finished ? HISTORY_FINISHED : HISTORY_STOPPED, r->seconds, r->steps_done,
+			   r->steps_total);
 	e.xruns = r->xruns;
+	if (r->noutcomes == routine->nsteps) {
+		e.nsteps = r->noutcomes;
+		for (unsigned i = 0; i < e.nsteps; i++)
+			e.step[i] = (struct history_step){ .outcome = r->outcome[i],
+							   .level = (unsigned char)routine->steps[i].level };
+	}
 	if (history_append(path, &e, &err) < 0) {
 		log_warn("%s", err.text);
 		return -1;
 	}
-	log_info("history: %s, %s, %u s, %u/%u steps", routine, r->finished ? "finished" : "stopped",
-		 r->seconds, r->steps_done, r->steps_total);
+	log_info("history: %s, %s, %u s, %u/%u steps", routine->name,
+		 r->finished ? "finished" : "stopped", r->seconds, r->steps_done, r->steps_total);
 	if (!r->finished)
 		return 0;
 	/* Read on the daemon's loop: a budget, whatever the file's size.  1 MiB

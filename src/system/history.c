@@ -16,17 +16,19 @@
 #include "safefile.h"
 #include "safetext.h"
 #include "state.h"
+#include "step_outcome.h"
 #include "utf8.h"
 
 #ifndef COACH_STATEDIR
 #define COACH_STATEDIR "/var/lib/coach"   /* the service's StateDirectory=coach */
 #endif
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes\n"
 #define TORN   " [torn]\n"   /* ends a line cut by a power cut before the next one */
-/* A session's fields; the sixth, the audio glitches heard, came later:
- * lines of five (written before it) still read, with xruns -1. */
-#define FIELDS 6
+/* A session's fields; the sixth, the audio glitches heard, and the seventh,
+ * each step's outcome, came later: lines of five or six (written before
+ * them) still read, with xruns -1 and no outcomes. */
+#define FIELDS 7
 
 int history_default_path(char *buf, size_t size)
 {
@@ -85,17 +87,24 @@ void history_entry_init(struct history_entry *e, time_t when, const char *routin
  * when E cannot be written so that it reads back (a year past 9999). */
 static int format_line(const struct history_entry *e, char *buf, size_t size)
 {
-	char date[HISTORY_DATE_SIZE], name[HISTORY_MAX_ROUTINE];
+	char date[HISTORY_DATE_SIZE], name[HISTORY_MAX_ROUTINE], steps[STEP_OUTCOMES_SIZE] = "";
 	int n;
 
 	if (history_format_date(e, date, sizeof(date)) < 0)
+		return -1;
+	/* Outcomes for every step or none: they must agree with steps_total. */
+	if (e->nsteps && (e->nsteps != e->steps_total ||
+			  step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) < 0))
 		return -1;
 	clean_name(e->routine, name, sizeof(name));
 	n = snprintf(buf, size, "%s\t%s\t%s\t%u\t%u/%u", date, name,
 		     e->result == HISTORY_FINISHED ? "finished" : "stopped", e->seconds,
 		     e->steps_done, e->steps_total);
-	if (n >= 0 && (size_t)n < size && e->xruns >= 0)
-		n += snprintf(buf + n, size - (size_t)n, "\t%d", e->xruns);
+	/* The outcomes come after the glitches: a count is needed before them. */
+	if (n >= 0 && (size_t)n < size && (e->xruns >= 0 || steps[0]))
+		n += snprintf(buf + n, size - (size_t)n, "\t%d", e->xruns >= 0 ? e->xruns : 0);
+	if (n >= 0 && (size_t)n < size && steps[0])
+		n += snprintf(buf + n, size - (size_t)n, "\t%s", steps);
 	if (n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "\n");
 	return n < 0 || (size_t)n >= size ? -1 : n;
@@ -149,7 +158,8 @@ int history_append(const char *path, const struct history_entry *e, struct diag 
 	int fd, rc;
 
 	if (format_line(e, line, sizeof(line)) < 0) {
-		diag_set(err, path, 0, 0, "cannot record a session dated before 0000 or after 9999");
+		diag_set(err, path, 0, 0, "cannot record a session dated before 0000 or after 9999, "
+			 "or with outcomes that do not match its steps");
 		return -EINVAL;
 	}
 	fd = open_log(path, &why);
@@ -248,16 +258,18 @@ static bool parse_line(const char *line, size_t len, struct history_entry *e)
 			break;
 		p = tab + 1;
 	}
-	if (k < FIELDS - 1 || f[k - 1] + flen[k - 1] != end)
+	if (k < 5 || f[k - 1] + flen[k - 1] != end)
 		return false;
 	e->xruns = -1;
-	if (k == FIELDS) {
+	if (k >= 6) {
 		unsigned x;
 
 		if (!parse_uint(f[5], flen[5], &x) || x > INT_MAX)
 			return false;
 		e->xruns = (int)x;
 	}
+	if (k == FIELDS && !step_outcomes_parse(f[6], flen[6], e->step, &e->nsteps))
+		return false;
 	if (flen[2] == 8 && !memcmp(f[2], "finished", 8))
 		e->result = HISTORY_FINISHED;
 	else if (flen[2] == 7 && !memcmp(f[2], "stopped", 7))
@@ -265,7 +277,8 @@ static bool parse_line(const char *line, size_t len, struct history_entry *e)
 	else
 		return false;
 	return history_parse_date(f[0], flen[0], e) && parse_routine(f[1], flen[1], e) &&
-	       parse_uint(f[3], flen[3], &e->seconds) && parse_steps(f[4], flen[4], e);
+	       parse_uint(f[3], flen[3], &e->seconds) && parse_steps(f[4], flen[4], e) &&
+	       (e->nsteps == 0 || e->nsteps == e->steps_total);
 }
 
 static int push(struct history *h, const struct history_entry *e)

@@ -1,11 +1,13 @@
 /* The session log: one line per session, appended to a text file in the state
  * directory and never rewritten.
  *
- *   # coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches
- *   2026-11-24T07:02:13+01:00<TAB>Morning back mobility<TAB>finished<TAB>754<TAB>11/11<TAB>0
+ *   # coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes
+ *   2026-11-24T07:02:13+01:00<TAB>Morning back mobility<TAB>finished<TAB>754<TAB>11/11<TAB>0<TAB>ddddddh+dddd
  *
- * The last field (the audio glitches heard: underruns, late callbacks,
- * stalls) came later; lines without it, written before, still read.
+ * The last two fields came later: the audio glitches heard (underruns, late
+ * callbacks, stalls), and each step's outcome with its variant (the format
+ * is in step_outcome.h).  Lines of five or six fields, written before, still
+ * read.
  *
  * The date-time is the session's start, local, with its UTC offset.  A line is
  * appended with one write() on an O_APPEND descriptor, then fdatasync(), so a
