@@ -14,9 +14,11 @@
 #include "ctlsock.h"
 #include "history.h"
 #include "history_report.h"
+#include "history_weeks.h"
 #include "safetext.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
+#define DEFAULT_REPORT_WEEKS 4
 #define MAX_TIMEOUT_MS 600000
 
 struct options {
@@ -138,9 +140,47 @@ static void print_reply(FILE *out, const char *reply)
 	fprintf(out, "%s\n", text);
 }
 
-/* `history [csv]`: the log can outgrow a reply, so coachctl reads it itself,
- * from the file the daemon names (PATH may be NULL: the usual place). */
-static int show_history(const char *path, bool csv)
+/* `report`'s own options, read here: the daemon only names the file. */
+struct report_options {
+	bool on;
+	unsigned weeks;
+	bool csv;
+};
+
+/* Reads `report [--weeks N] [--format text|csv]` from the N words at WORDS. */
+static int parse_report(char **words, int n, struct report_options *ro)
+{
+	*ro = (struct report_options){ .on = true, .weeks = DEFAULT_REPORT_WEEKS };
+	for (int i = 1; i < n; i += 2) {
+		const char *v = i + 1 < n ? words[i + 1] : NULL;
+		char *end;
+		long w;
+
+		if (strcmp(words[i], "--weeks") == 0 && v) {
+			errno = 0;
+			w = strtol(v, &end, 10);
+			if (errno || end == v || *end || w < 1 || w > REPORT_MAX_WEEKS) {
+				fprintf(stderr, "coachctl: report --weeks %s: expected 1 to %d\n", v,
+					REPORT_MAX_WEEKS);
+				return -1;
+			}
+			ro->weeks = (unsigned)w;
+		} else if (strcmp(words[i], "--format") == 0 && v &&
+			   (strcmp(v, "text") == 0 || strcmp(v, "csv") == 0)) {
+			ro->csv = strcmp(v, "csv") == 0;
+		} else {
+			fprintf(stderr, "coachctl: report: unexpected '%s' "
+				"(usage: report [--weeks N] [--format text|csv])\n", words[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* `history [csv]` and `report`: the log can outgrow a reply, so coachctl
+ * reads it itself, from the file the daemon names (PATH may be NULL: the
+ * usual place). */
+static int show_history(const char *path, bool csv, const struct report_options *ro)
 {
 	char found[4096];
 	struct history h;
@@ -159,7 +199,16 @@ static int show_history(const char *path, bool csv)
 			       errno == EACCES ? " (are you in the coach group?)" : "");
 		return 1;
 	}
-	rc = csv ? history_csv(&h, stdout) : history_format(&h, time(NULL), 10, stdout);
+	if (ro->on) {
+		struct report r;
+
+		rc = report_build(&h, time(NULL), ro->weeks, &r);
+		if (rc == 0)
+			rc = ro->csv ? report_csv(&r, stdout) : report_text(&r, stdout);
+		report_free(&r);
+	} else {
+		rc = csv ? history_csv(&h, stdout) : history_format(&h, time(NULL), 10, stdout);
+	}
 	if (h.skipped)
 		safetext_print(stderr, "coachctl: %u damaged line%s in %s skipped", h.skipped,
 			       h.skipped > 1 ? "s" : "", path);
@@ -174,15 +223,23 @@ int main(int argc, char **argv)
 	struct diag err;
 	char line[CONTROL_MAX_LINE], why[CONTROL_MAX_ERROR], path[256];
 	char reply[CONTROL_MAX_REPLY];
-	int len, rc;
+	struct report_options ro = { .on = false };
+	int len, rc, nwords;
 
 	if (parse_options(argc, argv, &o) < 0)
 		return EX_USAGE;
+	nwords = argc - optind;
+	/* `report`'s options are coachctl's: the request is the word alone. */
+	if (strcmp(argv[optind], "report") == 0) {
+		if (parse_report(argv + optind, nwords, &ro) < 0)
+			return EX_USAGE;
+		nwords = 1;
+	}
 	/* `history --csv` reads better on a command line than `history csv`. */
 	if (argc - optind == 2 && strcmp(argv[optind], "history") == 0 &&
 	    strcmp(argv[optind + 1], "--csv") == 0)
 		argv[optind + 1] = (char *)"csv";
-	len = build_line(line, sizeof(line), argv + optind, argc - optind);
+	len = build_line(line, sizeof(line), argv + optind, nwords);
 	if (len < 0) {
 		fprintf(stderr, "coachctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
 		return EX_USAGE;
@@ -200,7 +257,7 @@ int main(int argc, char **argv)
 	}
 
 	rc = ctlsock_request(o.socket, line, reply, sizeof(reply), o.timeout_ms, &err);
-	if (req.cmd == CONTROL_HISTORY && rc != -EPERM) {
+	if ((req.cmd == CONTROL_HISTORY || req.cmd == CONTROL_REPORT) && rc != -EPERM) {
 		/* The daemon names its file; without a daemon, the usual place. */
 		bool named = rc == 0 && strncmp(reply, "ok /", 4) == 0;
 		char named_path[sizeof(reply)];
@@ -211,7 +268,7 @@ int main(int argc, char **argv)
 		}
 		if (named)
 			control_reply_text(reply + 3, named_path, sizeof(named_path));
-		return show_history(named ? named_path : NULL, strcmp(req.arg, "csv") == 0);
+		return show_history(named ? named_path : NULL, strcmp(req.arg, "csv") == 0, &ro);
 	}
 	if (rc < 0) {
 		safetext_print(stderr, "coachctl: %s%s", err.text,

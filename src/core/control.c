@@ -35,6 +35,9 @@ static const struct command {
 			    "choose the routine NAME (file or name) and start it" },
 	[CONTROL_HURT] = { "hurt", NULL, false, "hurt",
 			   "this step hurts: leave it, go on, and record it" },
+	[CONTROL_REPORT] = { "report", NULL, false, "report",
+			     "sessions and steps skipped or hurt, per week (--weeks N, "
+			     "--format text|csv)" },
 };
 
 /* Writes the reason into WHY and returns -1. */

@@ -28,7 +28,7 @@ long long history_days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
-static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+void history_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
 {
 	long long era;
 	unsigned doe, yoe, doy, mp;
@@ -71,7 +71,7 @@ int history_format_date(const struct history_entry *e, char *buf, size_t size)
 	local += off;
 	days = floor_div(local, DAY);
 	sod = local - days * DAY;
-	civil_from_days(days, &y, &m, &d);
+	history_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		return -1;
 	snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02u%c%02ld:%02ld", y, m, d,

@@ -1,5 +1,5 @@
-/* Calendar arithmetic for the session log, shared by history.c and
- * history_report.c (not for other modules): ISO 8601 local date-times with
+/* Calendar arithmetic for the session log, shared by history.c,
+ * history_report.c and history_weeks.c (not for other modules): ISO 8601 local date-times with
  * their UTC offset, and local calendar days numbered from the calendar itself,
  * so that a day is a date, never 86400 seconds. */
 #ifndef COACH_HISTORY_DATE_H
@@ -16,6 +16,9 @@
 
 /* Days from 1970-01-01 to Y-M-D (proleptic Gregorian; negative before 1970). */
 long long history_days_from_civil(long long y, unsigned m, unsigned d);
+
+/* The date of day Z (days from 1970-01-01): the inverse of the above. */
+void history_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d);
 
 /* The local calendar day of E's start (days since 1970-01-01), as its line says. */
 long long history_entry_day(const struct history_entry *e);

@@ -108,6 +108,11 @@ struct intent intent_for_request(const struct control_request *req, const struct
 		in = kind(INTENT_HISTORY);
 		in.arg = req->arg;
 		return in;
+	case CONTROL_REPORT:
+		/* coachctl reads the history itself, as for `history`. */
+		in = kind(INTENT_HISTORY);
+		in.arg = "";
+		return in;
 	case CONTROL_PLAY:
 		if (!s->loaded)
 			return kind(INTENT_PLAY_WHEN_LOADED);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # "This hurts" end to end: both buttons held (fake GPIO edges) and `coachctl
 # hurt` each leave the step they are made in and go on to the next; the
-# history line records each step's outcome, and `coachctl history` shows it.
+# history line records each step's outcome, `coachctl history` shows it, and
+# `coachctl report` counts it.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -99,5 +100,26 @@ grep -q '^ *hhd+$' <<<"$hist" && grep -q '^ *h\.\.+$' <<<"$hist" && pass history
 csv=$(ctl history --csv | tr -d '\r')
 grep -q ',Hurting,finished,[0-9]*,3,3,hhd+$' <<<"$csv" && pass csv-outcomes || fail csv-outcomes "$csv"
 
+# The report: the hurt steps, which and how often.  Two weeks and sums, so
+# that a session on each side of a Sunday midnight still adds up.
+report=$(ctl report --weeks 2)
+echo "$report"
+if grep -q '^ *hurt: .*Hurting #1 x[12]' <<<"$report" && grep -q 'Hurting #2 x1' <<<"$report" &&
+   [ "$(grep -c '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' <<<"$report")" -eq 2 ]; then
+	pass report-lists-hurt
+else
+	fail report-lists-hurt "$report"
+fi
+csv=$(ctl report --weeks 2 --format csv | tr -d '\r')
+echo "$csv"
+sums=$(awk -F, 'NR > 1 { f += $2; s += $3; h += $6 } END { print f, s, h }' <<<"$csv")
+[ "$(head -n 1 <<<"$csv")" = "week,finished,stopped,minutes,steps_skipped,steps_hurt,skipped,hurt" ] &&
+	[ "$sums" = "1 1 3" ] && pass report-csv-figures || fail report-csv-figures "$sums: $csv"
+err=$(ctl report --weeks 0 2>&1)
+[ $? -eq 64 ] && [[ $err == *"expected 1 to"* ]] && pass report-bad-weeks || fail report-bad-weeks "$err"
+
+# Without a daemon, coachctl reads the usual file itself.
 kill -TERM "$COACHD"; wait "$COACHD"
+report=$(ctl report --weeks 2)
+grep -q 'Hurting #2 x1' <<<"$report" && pass report-without-daemon || fail report-without-daemon "$report"
 e2e_finish
