@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "log.h"
 #include "paths.h"
+#include "phrases.h"
 #include "render.h"
 #include "rlimits.h"
 #include "safetext.h"
@@ -29,7 +30,7 @@ struct options {
 	const char *socket;
 	const char *render;
 	unsigned rate;
-	int check, plan, verbose, keyboard, play, first;
+	int check, plan, phrases, verbose, keyboard, play, first;
 	float volume;          /* the config's, so a render sounds as a live session */
 	unsigned gentle_ms;
 };
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"      --check          check the routine and voice, print the files used\n"
 		"      --plan           print the session's timeline and its length\n"
 		"      --render OUT     write the whole session to OUT as a WAV file\n"
+		"      --phrases        list every sentence the routine can say, each with\n"
+		"                       the file a voice pack would hold for it\n"
 		"      --first          plan or render a first session: each step's longer\n"
 		"                       description (explain:) said after its cue\n"
 		"      --rate HZ        sample rate for --render and --plan (default: the\n"
@@ -64,7 +67,7 @@ static void usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY, OPT_FIRST };
+	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY, OPT_FIRST, OPT_PHRASES };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
@@ -77,6 +80,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "first", no_argument, NULL, OPT_FIRST },
+		{ "phrases", no_argument, NULL, OPT_PHRASES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -99,6 +103,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_PLAN: o->plan = 1; break;
 		case OPT_RENDER: o->render = optarg; break;
 		case OPT_FIRST: o->first = 1; break;
+		case OPT_PHRASES: o->phrases = 1; break;
 		case OPT_RATE:
 			/* Digits only: strtoul takes "-4294919296" as 48000 where long
 			 * has 32 bits (armhf), and a longer one where it has 64. */
@@ -156,6 +161,11 @@ static int check(const struct bundle_files *f, const struct paths *p, const char
 		safetext_print(stderr, "%s", err.text);
 		return EX_CONFIG;
 	}
+	if (bundle_check_pack(&b.voice, &err) < 0) {
+		safetext_print(stderr, "%s", err.text);
+		bundle_free(&b);
+		return EX_CONFIG;
+	}
 	/* A profile can parse and still name a voice espeak-ng does not have
 	 * (or an MBROLA voice not installed): the daemon would never be ready. */
 	if (speech_check_voice(&b.voice, &err) < 0 || check_config_voice(f, p, &b, &err) < 0) {
@@ -174,6 +184,41 @@ static int check(const struct bundle_files *f, const struct paths *p, const char
 	safetext_print(stdout, "ok");
 	bundle_free(&b);
 	return 0;
+}
+
+/* Lengths for --phrases, which only needs the plan's sentences: one second
+ * each, no speech synthesized. */
+static uint32_t one_second(void *ctx, const char *text)
+{
+	(void)text;
+	return *(const unsigned *)ctx;
+}
+
+static int phrases(const struct options *o, const struct bundle_files *f)
+{
+	struct plan_sources src = { .speech_frames = one_second, .ctx = (void *)&o->rate,
+				    .style = f->style, .explain = true };
+	struct bundle b;
+	struct plan p;
+	struct diag err;
+	int rc;
+
+	if (bundle_check(&b, f, &err) < 0) {
+		safetext_print(stderr, "%s", err.text);
+		return EX_CONFIG;
+	}
+	for (int i = 0; i < SOUND_MAX; i++)
+		src.sound_frames[i] = o->rate;
+	rc = plan_build(&p, &b.routine, &b.voice, o->rate, &src);
+	if (rc < 0) {
+		log_error("%s: cannot lay out the plan: %s", f->routine, strerror(-rc));
+		bundle_free(&b);
+		return EX_CONFIG;
+	}
+	phrases_print(&p, &b.routine, &b.voice, stdout);
+	plan_free(&p);
+	bundle_free(&b);
+	return fflush(stdout) == 0 ? 0 : EX_CANTCREAT;
 }
 
 static int plan_or_render(const struct options *o, const struct bundle_files *files)
@@ -199,6 +244,9 @@ static int plan_or_render(const struct options *o, const struct bundle_files *fi
 	speech_counts(speech, &synthesized, &cached);
 	log_debug("speech: %u texts synthesized, %u read from the cache%s%s", synthesized, cached,
 		  f.cache ? " in " : " (no cache)", f.cache ? diskcache_path(f.cache) : "");
+	if (b.voice.pack)
+		log_debug("speech: %u texts read from the voice pack %s", speech_pack_count(speech),
+			  b.voice.pack);
 	if (o->plan)
 		plan_print(&b.plan, &b.routine, stdout);
 	if (o->render) {
@@ -237,13 +285,13 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	log_init("coachd", o.verbose);
 	/* Before any library runs: below these limits they crash or mislead. */
-	if (rlimits_check(o.check || o.plan || o.render ? RLIMITS_OFFLINE : RLIMITS_DAEMON, &err) < 0) {
+	if (rlimits_check(o.check || o.plan || o.render || o.phrases ? RLIMITS_OFFLINE : RLIMITS_DAEMON, &err) < 0) {
 		log_error("%s", err.text);
 		return EX_CONFIG;
 	}
 	paths_find(&p, o.data_dir);
 	config = o.config ? o.config : p.config;
-	if (!o.check && !o.plan && !o.render)
+	if (!o.check && !o.plan && !o.render && !o.phrases)
 		return daemon_run(&(struct daemon_options){
 			.config = config, .routine = o.routine, .socket = o.socket,
 			.paths = &p, .keyboard = o.keyboard, .play = o.play,
@@ -266,7 +314,8 @@ int main(int argc, char **argv)
 		.voice = cfg.voice, .tone_percent = cfg.tones,
 		.style = (enum plan_style)cfg.style, .explain = o.first,
 	};
-	rc = o.check ? check(&f, &p, config, &cfg) : plan_or_render(&o, &f);
+	rc = o.check ? check(&f, &p, config, &cfg)
+	   : o.phrases ? phrases(&o, &f) : plan_or_render(&o, &f);
 	config_free(&cfg);
 	return rc;
 }

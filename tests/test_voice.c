@@ -171,7 +171,7 @@ static void reports_broken_profiles(void **state)
 	assert_string_equal(head_error("espeak: en\npitch: 100\n"),
 			    "voices/xx.yaml:2:8: error: invalid value '100' for 'pitch' (expected a whole number from 0 to 99, default 50)");
 	assert_string_equal(head_error("espeak: en\nspeed: 150\n"),
-			    "voices/xx.yaml:2:1: error: unknown key 'speed' (expected one of: espeak, rate, pitch, phrases)");
+			    "voices/xx.yaml:2:1: error: unknown key 'speed' (expected one of: espeak, rate, pitch, pack, phrases)");
 	assert_string_equal(head_error("espeak: en\nrte: 150\n"),
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */

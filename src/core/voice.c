@@ -4,6 +4,8 @@
  *                      ("en-us+f3"): letters, digits, '-', '_' and '+' only.
  *   rate: 160          words per minute, 80 .. 450, default 160.
  *   pitch: 45          0 .. 99, default 50 (espeak-ng's own default).
+ *   pack: packs/en     optional: a voice pack, a folder of recorded sentences
+ *                      (packname.h), relative to the profile's folder.
  *   phrases:           required, and every phrase_key() must be present, so a
  *     left_side: ...   translation cannot silently fall back to English.
  *
@@ -28,7 +30,9 @@
 
 #define EXPECT_VOICE "a mapping with espeak and phrases"
 
-static const char *const voice_keys[] = { "espeak", "rate", "pitch", "phrases", NULL };
+#define MAX_PACK_PATH   1024
+
+static const char *const voice_keys[] = { "espeak", "rate", "pitch", "pack", "phrases", NULL };
 
 /* Indexed by enum phrase; NULL-terminated so it doubles as a key list. */
 static const char *const phrase_keys[PHRASE_MAX + 1] = {
@@ -152,6 +156,43 @@ static int parse_phrases(struct yamldoc *yd, yaml_node_t *root, struct voice *v,
 	return 0;
 }
 
+/* The optional pack: folder, kept as a path from the profile's folder (or
+ * as written when absolute).  Whether the folder is there is checked by the
+ * loader, which may read files; here only what the text can be. */
+static int parse_pack(struct yamldoc *yd, yaml_node_t *root, struct voice *v,
+		      struct diag *err)
+{
+	yaml_node_t *node = yamldoc_get(yd, root, "pack");
+	char *dir = NULL;
+	const char *slash;
+	int dirlen;
+
+	if (!node)
+		return 0;
+	if (yamldoc_string(yd, root, "pack", MAX_PACK_PATH, &dir, err) < 0)
+		return -1;
+	for (const char *p = dir; *p; p++)
+		if ((unsigned char)*p < ' ') {
+			free(dir);
+			return yamldoc_error(yd, node, err,
+					     "invalid pack folder (expected a folder name on one line)");
+		}
+	v->pack_line = (unsigned)node->start_mark.line + 1;
+	v->pack_column = (unsigned)node->start_mark.column + 1;
+	slash = strrchr(yd->path, '/');
+	dirlen = slash ? (int)(slash - yd->path) : 1;
+	if (dir[0] == '/') {
+		v->pack = dir;
+	} else {
+		if (asprintf(&v->pack, "%.*s/%s", dirlen, slash ? yd->path : ".", dir) < 0)
+			v->pack = NULL;
+		free(dir);
+	}
+	if (!v->pack)
+		return yamldoc_error(yd, NULL, err, "out of memory");
+	return 0;
+}
+
 static int parse_root(struct yamldoc *yd, struct voice *v, struct diag *err)
 {
 	yaml_node_t *root = yamldoc_root(yd);
@@ -163,6 +204,7 @@ static int parse_root(struct yamldoc *yd, struct voice *v, struct diag *err)
 	    check_espeak(yd, root, v->espeak, err) ||
 	    yamldoc_uint(yd, root, "rate", MIN_RATE, MAX_RATE, DEFAULT_RATE, &rate, err) < 0 ||
 	    yamldoc_uint(yd, root, "pitch", 0, MAX_PITCH, DEFAULT_PITCH, &pitch, err) < 0 ||
+	    parse_pack(yd, root, v, err) ||
 	    yamldoc_require(yd, root, "phrases", "every phrase under phrases:", err) ||
 	    parse_phrases(yd, root, v, err))
 		return -1;
@@ -223,6 +265,7 @@ void voice_free(struct voice *v)
 	free(v->name);
 	free(v->espeak);
 	free(v->path);
+	free(v->pack);
 	for (i = 0; i < PHRASE_MAX; i++)
 		free(v->phrase[i]);
 	memset(v, 0, sizeof(*v));

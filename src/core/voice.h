@@ -53,6 +53,8 @@ struct voice {
 	char *espeak;        /* espeak-ng voice, e.g. "en-us" */
 	char *path;          /* the profile's file, for messages; NULL when built by hand */
 	unsigned espeak_line, espeak_column;  /* where espeak is set, for messages */
+	char *pack;          /* a voice pack's folder (packname.h), or NULL */
+	unsigned pack_line, pack_column;      /* where pack is set, for messages */
 	int rate;            /* words per minute, 80..450 */
 	int pitch;           /* 0..99 */
 	char *phrase[PHRASE_MAX];

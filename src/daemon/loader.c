@@ -95,6 +95,9 @@ static struct result load(struct loader *ld, const struct job *j)
 	log_debug("speech: %u texts synthesized, %u read from the cache%s%s", synthesized,
 		  cached, ld->cache ? " in " : " (no cache)",
 		  ld->cache ? diskcache_path(ld->cache) : "");
+	if (r.bundle && r.bundle->voice.pack)
+		log_debug("speech: %u texts read from voice packs, the latest %s",
+			  speech_pack_count(ld->speech), r.bundle->voice.pack);
 	return r;
 }
 

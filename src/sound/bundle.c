@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "history.h"
@@ -115,6 +116,23 @@ static void scale_tones(struct clip sounds[SOUND_MAX], unsigned percent)
 			sounds[s].pcm[i] = (int16_t)(sounds[s].pcm[i] * (int)percent / 100);
 }
 
+int bundle_check_pack(const struct voice *v, struct diag *err)
+{
+	struct stat st;
+
+	if (!v->pack)
+		return 0;
+	if (stat(v->pack, &st) < 0)
+		return diag_set(err, v->path, v->pack_line, v->pack_column,
+				"cannot use voice pack %s: %s (expected a folder of WAV files; "
+				"coachd --phrases lists their names)", v->pack, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return diag_set(err, v->path, v->pack_line, v->pack_column,
+				"voice pack %s is not a folder (expected a folder of WAV files; "
+				"coachd --phrases lists their names)", v->pack);
+	return 0;
+}
+
 int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *err)
 {
 	char path[4096];
@@ -168,6 +186,8 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 
 	if (bundle_check(b, f, err) < 0)
 		return -1;
+	if (bundle_check_pack(&b->voice, err) < 0)
+		goto err_free;
 	if (!*speech)
 		*speech = speech_new(&b->voice, rate, err);
 	else if (speech_set_voice(*speech, &b->voice, rate, err) < 0)
@@ -175,6 +195,7 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 	if (!*speech)
 		goto err_free;
 	speech_set_cache(*speech, f->cache);
+	speech_set_warn(*speech, warn);
 	if (sounds_load(b->sounds, f->sounds_dir, rate, warn) < 0) {
 		diag_set(err, f->sounds_dir, 0, 0, "out of memory loading sounds");
 		goto err_free;

@@ -44,10 +44,17 @@ struct bundle_files {
  * Returns 0, or -1 with ERR filled. */
 int bundle_check(struct bundle *b, const struct bundle_files *f, struct diag *err);
 
+/* A voice pack V names must be a folder (it may hold nothing yet: every
+ * sentence is then synthesized).  Returns 0, or -1 with ERR located at the
+ * profile's pack: line.  bundle_load checks it; --phrases, which lists what
+ * a pack is made of, does not. */
+int bundle_check_pack(const struct voice *v, struct diag *err);
+
 /* Loads everything at RATE and lays out the plan, synthesizing through
  * *SPEECH (created on first use; one per process, as libespeak-ng is global).
  * Returns 0, or -1 with ERR filled.  WARN hears about sounds replaced by
- * synthesized tones. */
+ * synthesized tones, and about voice-pack files that cannot be used (their
+ * sentences synthesized). */
 int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn);
 

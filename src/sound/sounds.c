@@ -12,6 +12,7 @@
 #include <sndfile.h>
 
 #include "pcm.h"
+#include "wavfile.h"
 
 /* A tone file longer than this is a mistake (a song dropped in by accident),
  * not an interval marker. */
@@ -20,7 +21,6 @@
 #define MAX_RATE      192000
 /* Edge fades on loaded files, so one cut mid-wave does not click. */
 #define LOAD_FADE_MS  2
-#define READ_FRAMES   4096
 
 /* One note of a tone: a sine with two soft overtones (a small bell rather
  * than a beep), a quick half-cosine attack and an exponential decay. */
@@ -143,138 +143,6 @@ int sounds_synthesize(struct clip *out, enum sound s, unsigned rate)
 	return 0;
 }
 
-/* Reads every frame of F, averaging the channels, into *OUT (malloc'ed).
- * Returns the frame count, or -1 with WHY filled. */
-static long read_mono(SNDFILE *f, const SF_INFO *info, float **out, char *why, size_t size)
-{
-	size_t want = (size_t)info->frames, n = 0;
-	unsigned ch = (unsigned)info->channels;
-	float *mono, *buf;
-
-	mono = malloc((want ? want : 1) * sizeof(*mono));
-	buf = malloc((size_t)READ_FRAMES * ch * sizeof(*buf));
-	if (!mono || !buf) {
-		free(mono);
-		free(buf);
-		snprintf(why, size, "out of memory");
-		return -ENOMEM;
-	}
-	while (n < want) {
-		sf_count_t chunk = want - n < READ_FRAMES ? (sf_count_t)(want - n) : READ_FRAMES;
-		sf_count_t got = sf_readf_float(f, buf, chunk);
-
-		if (got <= 0)
-			break;
-		for (sf_count_t i = 0; i < got; i++) {
-			double sum = 0.0;
-
-			for (unsigned c = 0; c < ch; c++)
-				sum += buf[(size_t)i * ch + c];
-			mono[n + (size_t)i] = (float)(sum / ch);
-		}
-		n += (size_t)got;
-	}
-	free(buf);
-	if (sf_error(f) != SF_ERR_NO_ERROR || n == 0) {
-		snprintf(why, size, "%s", n ? sf_strerror(f) : "no audio in it");
-		free(mono);
-		return -1;
-	}
-	*out = mono;
-	return (long)n;
-}
-
-/* Checks that F holds a tone we can use.  Returns 0, or -1 with WHY filled. */
-static int check_format(const SF_INFO *info, char *why, size_t size)
-{
-	if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000 ||
-	    info->samplerate > 768000) {
-		snprintf(why, size, "unusable format (%d channels at %d Hz)", info->channels,
-			 info->samplerate);
-		return -1;
-	}
-	if (info->frames <= 0) {
-		snprintf(why, size, "no audio in it");
-		return -1;
-	}
-	if (info->frames > (sf_count_t)info->samplerate * MAX_SECONDS) {
-		snprintf(why, size, "too long (%.1f s; a tone may last at most %d s)",
-			 (double)info->frames / info->samplerate, MAX_SECONDS);
-		return -1;
-	}
-	return 0;
-}
-
-/* Opens PATH for libsndfile.  Returns the file with *FD set, or NULL with
- * WHY filled. */
-static SNDFILE *open_sound(const char *path, SF_INFO *info, int *fd, char *why, size_t size)
-{
-	struct stat st;
-	SNDFILE *f;
-
-	/* Opened here rather than by libsndfile, so that "no such file" and
-	 * "permission denied" are told apart from a format it cannot read;
-	 * O_NONBLOCK so that a FIFO in its place cannot hang the load. */
-	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (*fd < 0 || fstat(*fd, &st) < 0) {
-		snprintf(why, size, "%s", strerror(errno));
-		goto err_close;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		snprintf(why, size, "%s", S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
-		goto err_close;
-	}
-	/* SF_FALSE: the descriptor stays ours to close, whatever happens. */
-	f = sf_open_fd(*fd, SFM_READ, info, SF_FALSE);
-	if (!f) {
-		/* libsndfile ends its messages with a full stop, which reads
-		 * badly inside the parentheses. */
-		snprintf(why, size, "not a sound file (libsndfile: %s", sf_strerror(NULL));
-		while (why[0] && strchr(". \n", why[strlen(why) - 1]))
-			why[strlen(why) - 1] = '\0';
-		strncat(why, ")", size - strlen(why) - 1);
-		goto err_close;
-	}
-	return f;
-
-err_close:
-	if (*fd >= 0)
-		close(*fd);
-	return NULL;
-}
-
-/* Loads PATH as mono at RATE into OUT.  Returns 0; -1 with WHY filled when
- * the file cannot be used; -ENOMEM. */
-static int load_file(const char *path, unsigned rate, struct clip *out, char *why,
-		     size_t size)
-{
-	SF_INFO info = { 0 };
-	SNDFILE *f;
-	float *mono;
-	long n;
-	int fd, rc;
-
-	f = open_sound(path, &info, &fd, why, size);
-	if (!f)
-		return -1;
-	rc = check_format(&info, why, size);
-	n = rc < 0 ? -1 : read_mono(f, &info, &mono, why, size);
-	sf_close(f);
-	close(fd);
-	if (n < 0)
-		return n == -ENOMEM ? -ENOMEM : -1;
-	rc = pcm_resample(mono, (size_t)n, (unsigned)info.samplerate, rate, out);
-	free(mono);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc < 0) {
-		snprintf(why, size, "cannot resample from %d Hz", info.samplerate);
-		return -1;
-	}
-	pcm_fade(out, rate * LOAD_FADE_MS / 1000);
-	return 0;
-}
-
 /* Keeps the warning on one line whatever the file name or library says. */
 static void one_line(char *s)
 {
@@ -300,7 +168,9 @@ int sounds_load(struct clip out[SOUND_MAX], const char *dir, unsigned rate,
 			snprintf(why, sizeof(why), "path too long");
 			rc = -1;
 		} else {
-			rc = load_file(path, rate, &out[s], why, sizeof(why));
+			rc = wavfile_load(path, rate, MAX_SECONDS, "a tone", &out[s], why, sizeof(why));
+			if (rc == 0)
+				pcm_fade(&out[s], rate * LOAD_FADE_MS / 1000);
 		}
 		if (rc == -ENOMEM)
 			break;

@@ -7,13 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <soxr.h>
 
 #include "cachekey.h"
+#include "loudness.h"
+#include "packname.h"
 #include "pcm.h"
+#include "wavfile.h"
 
 /* Samples at or below -50 dBFS (104 of 32768) count as silence when trimming:
  * below espeak-ng's quietest consonants, above its rounding noise. */
@@ -33,6 +37,17 @@ struct profile {
 	int rate;
 	int pitch;
 	unsigned out_rate;
+	char *pack;             /* the voice pack's folder, or NULL */
+};
+
+/* Which file a pack held for a text when its entry was made: a recording
+ * added, changed or removed since is another entry. */
+struct stamp {
+	bool present;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
 };
 
 /* A cached text; the clip's address is what speech_get hands out, so entries
@@ -41,6 +56,7 @@ struct entry {
 	struct entry *next;
 	uint64_t hash;
 	unsigned profile;
+	struct stamp stamp;         /* with a pack: its file for this text */
 	struct clip clip;
 	char text[];
 };
@@ -57,6 +73,8 @@ struct speech {
 	struct diskcache *cache;    /* or NULL */
 	unsigned synthesized;       /* texts espeak-ng spoke */
 	unsigned from_cache;        /* texts read from the cache */
+	unsigned from_pack;         /* texts read from a voice pack */
+	speech_warn_fn *warn;       /* hears about pack files that cannot be used */
 };
 
 /* Samples arriving from espeak-ng's callback. */
@@ -228,7 +246,7 @@ int speech_check_voice(const struct voice *v, struct diag *err)
 
 	if (check_voice(v, MIN_RATE, err) < 0 || engine_start(err) < 0)
 		return -1;
-	want = (struct profile){ v->espeak, v->rate, v->pitch, MIN_RATE };
+	want = (struct profile){ v->espeak, v->rate, v->pitch, MIN_RATE, NULL };
 	status = engine_use(&want);
 	return status == ENS_OK ? 0 : voice_error(v, status, err);
 }
@@ -242,7 +260,7 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 
 	if (check_voice(v, rate, err) < 0)
 		return -1;
-	want = (struct profile){ v->espeak, v->rate, v->pitch, rate };
+	want = (struct profile){ v->espeak, v->rate, v->pitch, rate, NULL };
 	status = engine_use(&want);
 	if (status != ENS_OK)
 		return voice_error(v, status, err);
@@ -250,7 +268,8 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 		const struct profile *p = &s->profiles[i];
 
 		if (!strcmp(p->espeak, want.espeak) && p->rate == want.rate &&
-		    p->pitch == want.pitch && p->out_rate == want.out_rate)
+		    p->pitch == want.pitch && p->out_rate == want.out_rate &&
+		    !(p->pack ? !v->pack || strcmp(p->pack, v->pack) : v->pack != NULL))
 			break;
 	}
 	if (i == s->nprofiles) {
@@ -259,8 +278,12 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 			return diag_set(err, "speech", 0, 0, "out of memory");
 		s->profiles = grown;
 		want.espeak = strdup(v->espeak);
-		if (!want.espeak)
+		want.pack = v->pack ? strdup(v->pack) : NULL;
+		if (!want.espeak || (v->pack && !want.pack)) {
+			free(want.espeak);
+			free(want.pack);
 			return diag_set(err, "speech", 0, 0, "out of memory");
+		}
 		s->profiles[s->nprofiles++] = want;
 	}
 	s->current = i;
@@ -331,22 +354,22 @@ static void maybe_grow(struct speech *s)
 
 /* Cuts B down to the sound plus LEAD_MS before and TAIL_MS after: espeak-ng
  * starts and ends every text with silence, which would delay each cue. */
-static void trim(const struct synth *b, size_t *start, size_t *end)
+static void trim(const int16_t *pcm, size_t n, unsigned rate, size_t *start, size_t *end)
 {
-	size_t first = 0, last = b->n, lead, tail;
+	size_t first = 0, last = n, lead, tail;
 
-	while (first < b->n && abs(b->pcm[first]) <= SILENCE)
+	while (first < n && abs(pcm[first]) <= SILENCE)
 		first++;
-	if (first == b->n) {
+	if (first == n) {
 		*start = *end = 0;
 		return;
 	}
-	while (abs(b->pcm[last - 1]) <= SILENCE)
+	while (abs(pcm[last - 1]) <= SILENCE)
 		last--;
-	lead = (size_t)engine.native_rate * LEAD_MS / 1000;
-	tail = (size_t)engine.native_rate * TAIL_MS / 1000;
+	lead = (size_t)rate * LEAD_MS / 1000;
+	tail = (size_t)rate * TAIL_MS / 1000;
 	*start = first > lead ? first - lead : 0;
-	*end = b->n - last > tail ? last + tail : b->n;
+	*end = n - last > tail ? last + tail : n;
 }
 
 /* Speaks TEXT with the current profile into OUT at the output rate. */
@@ -367,7 +390,7 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 		free(b.pcm);
 		return b.interrupted ? -ECANCELED : b.too_long ? -EFBIG : b.failed ? -ENOMEM : -EIO;
 	}
-	trim(&b, &start, &end);
+	trim(b.pcm, b.n, (unsigned)engine.native_rate, &start, &end);
 	if (start == end) {
 		free(b.pcm);
 		*out = (struct clip){ NULL, 0 };
@@ -451,17 +474,101 @@ static int speak(struct speech *s, const char *text, struct clip *out)
 	return rc;
 }
 
+/* The pack file for TEXT with the current profile into PATH, and what is
+ * there now into *NOW.  A file that cannot even be looked at (a folder
+ * without search permission) counts as present, so that loading it says why. */
+static void pack_look(const struct speech *s, const char *text, char *path, size_t size,
+		      struct stamp *now)
+{
+	const struct profile *p = &s->profiles[s->current];
+	char name[PACKNAME_MAX];
+	struct stat st;
+
+	*now = (struct stamp){ 0 };
+	snprintf(path, size, "%s/%s", p->pack, packname_of(text, name, sizeof(name)));
+	if (stat(path, &st) == 0)
+		*now = (struct stamp){ true, st.st_dev, st.st_ino, st.st_size, st.st_mtim };
+	else
+		now->present = errno != ENOENT && errno != ENOTDIR;
+}
+
+static bool same_stamp(const struct stamp *a, const struct stamp *b)
+{
+	return a->present == b->present && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* Reads the recording at PATH for TEXT into OUT as speech: at the output
+ * rate, its silence trimmed as espeak-ng's is, as loud as espeak-ng's, edges
+ * faded.  Returns 0; -1 with WHY filled when it cannot be used; -ENOMEM. */
+static int from_pack(const struct speech *s, const char *path, struct clip *out,
+		     char *why, size_t size)
+{
+	unsigned rate = s->profiles[s->current].out_rate;
+	size_t start, end;
+	int rc = wavfile_load(path, rate, SPEECH_MAX_SECONDS, "a sentence", out, why, size);
+
+	if (rc < 0)
+		return rc;
+	trim(out->pcm, out->frames, rate, &start, &end);
+	if (start == end) {
+		free(out->pcm);
+		snprintf(why, size, "no sound in it (every sample below -50 dBFS)");
+		return -1;
+	}
+	memmove(out->pcm, out->pcm + start, (end - start) * sizeof(*out->pcm));
+	out->frames = (uint32_t)(end - start);
+	loudness_match(out, rate, SPEECH_LUFS);
+	pcm_fade(out, rate * FADE_MS / 1000);
+	return 0;
+}
+
+/* TEXT's samples from the pack when it has them, else as speak() makes them;
+ * a file there that cannot be used is reported and spoken by espeak-ng. */
+static int speak_or_play(struct speech *s, const char *text, const char *path,
+			 const struct stamp *now, struct clip *out)
+{
+	char why[256], msg[4096 + 1024];
+	int rc;
+
+	if (!now->present)
+		return speak(s, text, out);
+	rc = from_pack(s, path, out, why, sizeof(why));
+	if (rc == 0) {
+		s->from_pack++;
+		return 0;
+	}
+	if (rc == -ENOMEM)
+		return rc;
+	if (s->warn) {
+		snprintf(msg, sizeof(msg), "%s: %s; espeak-ng says \"%s\" instead", path, why, text);
+		for (char *p = msg; *p; p++)
+			if ((unsigned char)*p < ' ')
+				*p = ' ';
+		s->warn(msg);
+	}
+	return speak(s, text, out);
+}
+
 const struct clip *speech_get(struct speech *s, const char *text)
 {
+	char path[4096 + PACKNAME_MAX];
+	struct stamp now = { 0 };
+	bool pack;
 	size_t len;
 	uint64_t h;
 	struct entry *e;
 
 	if (!s || !text)
 		return NULL;
+	pack = s->profiles[s->current].pack != NULL;
+	if (pack)
+		pack_look(s, text, path, sizeof(path), &now);
 	h = hash_text(text, s->current);
 	for (e = s->buckets[h & (s->nbuckets - 1)]; e; e = e->next)
-		if (e->hash == h && e->profile == s->current && !strcmp(e->text, text))
+		if (e->hash == h && e->profile == s->current && !strcmp(e->text, text) &&
+		    same_stamp(&e->stamp, &now))
 			return &e->clip;
 	if (atomic_load(&interrupted)) {
 		s->error = -ECANCELED;
@@ -473,7 +580,7 @@ const struct clip *speech_get(struct speech *s, const char *text)
 		s->error = -ENOMEM;
 		return NULL;
 	}
-	s->error = speak(s, text, &e->clip);
+	s->error = pack ? speak_or_play(s, text, path, &now, &e->clip) : speak(s, text, &e->clip);
 	if (s->error < 0) {
 		free(e);
 		return NULL;
@@ -481,6 +588,7 @@ const struct clip *speech_get(struct speech *s, const char *text)
 	memcpy(e->text, text, len + 1);
 	e->hash = h;
 	e->profile = s->current;
+	e->stamp = now;
 	maybe_grow(s);
 	e->next = s->buckets[h & (s->nbuckets - 1)];
 	s->buckets[h & (s->nbuckets - 1)] = e;
@@ -497,6 +605,16 @@ int speech_error(const struct speech *s)
 void speech_set_cache(struct speech *s, struct diskcache *cache)
 {
 	s->cache = cache;
+}
+
+void speech_set_warn(struct speech *s, speech_warn_fn *warn)
+{
+	s->warn = warn;
+}
+
+unsigned speech_pack_count(const struct speech *s)
+{
+	return s ? s->from_pack : 0;
 }
 
 void speech_counts(const struct speech *s, unsigned *synthesized, unsigned *from_cache)
@@ -529,8 +647,10 @@ void speech_free(struct speech *s)
 		}
 	}
 	free(s->buckets);
-	for (unsigned i = 0; i < s->nprofiles; i++)
+	for (unsigned i = 0; i < s->nprofiles; i++) {
 		free(s->profiles[i].espeak);
+		free(s->profiles[i].pack);
+	}
 	free(s->profiles);
 	free(s);
 }

@@ -31,6 +31,14 @@ struct speech;
 /* A text that runs longer than this is refused rather than filling memory. */
 #define SPEECH_MAX_SECONDS 120
 
+/* How loud espeak-ng's sentences are, momentary loudness at their loudest
+ * (loudness.h; the median of the English stock phrases, tests/test_pack.c),
+ * before the master volume: a voice pack's recordings are matched to it. */
+#define SPEECH_LUFS (-18.5)
+
+/* Called with a one-line message for each voice-pack file that cannot be used. */
+typedef void speech_warn_fn(const char *message);
+
 /* Initializes libespeak-ng with voice V at output RATE.  Returns NULL with ERR
  * filled when espeak-ng or the voice cannot be loaded. */
 struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err);
@@ -48,7 +56,11 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 		     struct diag *err);
 
 /* Returns TEXT spoken, synthesizing it the first time; leading and trailing
- * silence trimmed, edges faded.  Text with nothing to say gives a clip of 0
+ * silence trimmed, edges faded.  When the voice names a pack (voice.pack)
+ * that holds a file for TEXT (packname.h), the recording is used instead,
+ * as loud as espeak-ng's sentences (SPEECH_LUFS); a file that cannot be
+ * used is reported through speech_set_warn's function and TEXT synthesized.
+ * A recording added, changed or removed is seen at the next call.  Text with nothing to say gives a clip of 0
  * frames.  The clip stays valid until speech_free.  Returns NULL if synthesis
  * fails (out of memory, or espeak-ng refused the text). */
 const struct clip *speech_get(struct speech *s, const char *text);
@@ -68,6 +80,12 @@ int speech_error(const struct speech *s);
  * the text, the voice's espeak-ng settings, espeak-ng's and libsoxr's
  * versions and the output rate.  CACHE must outlive S. */
 void speech_set_cache(struct speech *s, struct diskcache *cache);
+
+/* Who hears about voice-pack files that cannot be used (NULL: nobody). */
+void speech_set_warn(struct speech *s, speech_warn_fn *warn);
+
+/* Number of texts read from voice packs so far. */
+unsigned speech_pack_count(const struct speech *s);
 
 /* How the texts got their samples so far: synthesized by espeak-ng, or read
  * from the disk cache. */

@@ -29,17 +29,18 @@ declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict 
 # The library modules the parsers use (src/LAYER/NAME.c).
 # output (fuzz_output.c) takes text through the status line, the control
 # protocol and, from system/, systemd's notifications and the log; the voice
-# harness also asks espeak-ng for the profile's voice (speech, and pcm under
-# it); the request harness runs the session model (intent, tracker too).
+# harness also asks espeak-ng for the profile's voice (speech, and under it
+# pcm, loudness, wavfile and packname for voice packs); the request harness
+# runs the session model (intent, tracker too).
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
-	core/safetext core/utf8 core/plan core/plan_print core/status core/voice core/session core/tone
-	core/intent core/tracker core/cachekey system/notify system/log system/diskcache
-	system/safefile
-	sound/pcm sound/speech)
+	core/safetext core/utf8 core/plan core/plan_print core/status core/voice core/session
+	core/tone core/intent core/tracker core/cachekey core/packname system/notify system/log
+	system/diskcache system/safefile
+	sound/pcm sound/loudness sound/wavfile sound/speech)
 
 FUZZ_CC=${FUZZ_CC:-clang}
-read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr)
-read -ra FUZZ_YAML_LIBS < <(pkg-config --libs yaml-0.1 espeak-ng soxr)
+read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr sndfile)
+read -ra FUZZ_YAML_LIBS < <(pkg-config --libs yaml-0.1 espeak-ng soxr sndfile)
 FUZZ_CFLAGS=(-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-function
 	-I"$FUZZ_SRC/core" -I"$FUZZ_SRC/system" -I"$FUZZ_SRC/sound" -I"$FUZZ_ROOT/tests/fuzz")
