@@ -1,6 +1,9 @@
 /* Mixer levels: clips come out at their level times the volume, edges are
- * faded, sums never pass the ceiling, fades end in silence. */
+ * faded, sums never pass the ceiling, fades end in silence; and the mixer's
+ * shortcuts (silence skipped in blocks, runs between a clip's edges, full
+ * gain) give the same bits as the plain frame-by-frame mix. */
 #include <math.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,6 +125,128 @@ static void gentle_ramp_rises_to_full(void **state)
 	assert_float_equal(fabsf(out[3000]), 0.5f, 1e-6);
 }
 
+/* The mix frame by frame, every step for every frame, as the mixer did
+ * before its shortcuts: the reference they must match to the bit. */
+static float ref_edge_gain(const struct mixer_voice *v)
+{
+	uint32_t to_end = v->clip->frames - v->pos;
+	float g = 1;
+
+	if (v->pos - v->from < MIXER_EDGE_FRAMES)
+		g = (float)(v->pos - v->from + 1) / MIXER_EDGE_FRAMES;
+	if (to_end < MIXER_EDGE_FRAMES)
+		g = fminf(g, (float)to_end / MIXER_EDGE_FRAMES);
+	if (v->fade_left)
+		g *= (float)v->fade_left / (float)v->fade_len;
+	return g;
+}
+
+static void ref_mix(struct mixer *m, float *out, uint32_t n)
+{
+	memset(out, 0, n * sizeof(*out));
+	for (int k = 0; k < MIXER_VOICES; k++) {
+		struct mixer_voice *v = &m->voice[k];
+
+		for (uint32_t i = 0; i < n && v->clip; i++) {
+			out[i] += (float)v->clip->pcm[v->pos] * (1.0f / 32768.0f) * ref_edge_gain(v);
+			v->pos++;
+			if (v->fade_left && --v->fade_left == 0)
+				v->clip = NULL;
+			else if (v->pos >= v->clip->frames)
+				v->clip = NULL;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		float x = out[i] * m->volume;
+		float peak;
+
+		if (m->ramp_pos < m->ramp_len) {
+			x *= m->ramp_from + (1 - m->ramp_from) * (float)m->ramp_pos / (float)m->ramp_len;
+			m->ramp_pos++;
+		}
+		peak = fabsf(x) * m->gain;
+		if (peak > MIXER_CEILING)
+			m->gain = MIXER_CEILING / fabsf(x);
+		out[i] = x * m->gain;
+		m->gain = fminf(1.0f, m->gain + m->release);
+	}
+}
+
+/* One step of the scenario: before mixing frame AT, do ACTION. */
+enum action { START_RAMP, PLAY_LOUD, PLAY_QUIET, PLAY_MIDDLE, FADE_ALL, END };
+
+static void apply(struct mixer *m, enum action a, const struct clip *loud, const struct clip *quiet)
+{
+	switch (a) {
+	case START_RAMP: mixer_ramp(m, 0.25f, 3000); break;
+	case PLAY_LOUD: mixer_play(m, loud, 0); break;
+	case PLAY_QUIET: mixer_play(m, quiet, 0); break;
+	case PLAY_MIDDLE: mixer_play(m, quiet, 1000); break;
+	case FADE_ALL: mixer_fade_all(m, 700); break;
+	case END: break;
+	}
+}
+
+static void shortcuts_match_the_frame_by_frame_mix(void **state)
+{
+	/* Silence, a ramp over silence and sound, two clips summed past the
+	 * ceiling that end while the limiter holds the gain down (it then
+	 * recovers over silence), a fade-out in the middle of a clip, a clip
+	 * started from its middle, clips ending inside a block. */
+	static const struct { uint32_t at; enum action a; } script[] = {
+		{ 300, START_RAMP }, { 500, PLAY_QUIET }, { 7000, PLAY_LOUD }, { 7000, PLAY_LOUD },
+		{ 13000, PLAY_QUIET }, { 14000, FADE_ALL }, { 16000, PLAY_MIDDLE }, { 21000, PLAY_QUIET },
+		{ 40000, END },
+	};
+	static const uint32_t blocks[] = { 1, 7, 64, 1000, 4096, 333 };
+	static int16_t loud_pcm[N], quiet_pcm[N];
+	static float got[40000], want[40000];
+	struct clip loud = { loud_pcm, N }, quiet = { quiet_pcm, 3001 };
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		loud_pcm[i] = (int16_t)(30000 * sin(i * 0.05));
+		quiet_pcm[i] = (int16_t)(3000 * sin(i * 0.011) + 50 * (i % 7));
+	}
+	for (size_t b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+		struct mixer m, r;
+		uint32_t at = 0;
+		size_t next = 0;
+
+		mixer_init(&m, 0.8f, 8000);
+		mixer_init(&r, 0.8f, 8000);
+		while (at < 40000) {
+			uint32_t n = blocks[b];
+
+			while (script[next].at <= at && script[next].a != END) {
+				apply(&m, script[next].a, &loud, &quiet);
+				apply(&r, script[next].a, &loud, &quiet);
+				next++;
+			}
+			if (script[next].at - at < n)
+				n = script[next].at - at;
+			mixer_mix(&m, got + at, n);
+			ref_mix(&r, want + at, n);
+			at += n;
+		}
+		/* The scenario does what it says: six clips, two summed up to the
+		 * limiter, and silence at the end. */
+		float peak = 0;
+
+		for (uint32_t i = 0; i < 40000; i++)
+			peak = fmaxf(peak, fabsf(want[i]));
+		assert_int_equal(r.counter, 6);
+		assert_true(peak > 0.95f && peak <= MIXER_CEILING + 1e-6f);
+		assert_true(want[39999] == 0.0f && !mixer_busy(&r));
+		for (uint32_t i = 0; i < 40000; i++)
+			if (memcmp(&got[i], &want[i], sizeof(got[i])) != 0)
+				fail_msg("blocks of %u: frame %u is %.9g, expected %.9g", blocks[b], i,
+					 (double)got[i], (double)want[i]);
+		assert_memory_equal(&m.gain, &r.gain, sizeof(m.gain));
+		assert_int_equal(m.ramp_pos, r.ramp_pos);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +256,7 @@ int main(void)
 		cmocka_unit_test(play_from_middle_fades_in),
 		cmocka_unit_test(ninth_clip_steals_the_oldest),
 		cmocka_unit_test(gentle_ramp_rises_to_full),
+		cmocka_unit_test(shortcuts_match_the_frame_by_frame_mix),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -79,11 +79,29 @@ static float edge_gain(const struct mixer_voice *v)
 	return g;
 }
 
-static void mix_voice(struct mixer_voice *v, float *out, uint32_t n)
+/* Adds up to N frames of V to OUT.  Returns how many it added: fewer than N
+ * when the clip ended (or faded out) on the way. */
+static uint32_t mix_voice(struct mixer_voice *v, float *out, uint32_t n)
 {
 	const float scale = 1.0f / 32768.0f;
+	uint32_t i;
 
-	for (uint32_t i = 0; i < n && v->clip; i++) {
+	for (i = 0; i < n && v->clip; i++) {
+		/* Between the edges, not fading: a gain of 1, so a run of frames
+		 * is added without edge_gain (x * 1.0f is x: the same bits). */
+		if (!v->fade_left && v->pos - v->from >= MIXER_EDGE_FRAMES &&
+		    v->clip->frames - v->pos > MIXER_EDGE_FRAMES) {
+			uint32_t run = v->clip->frames - MIXER_EDGE_FRAMES - v->pos;
+			const int16_t *pcm = v->clip->pcm + v->pos;
+
+			if (run > n - i)
+				run = n - i;
+			for (uint32_t j = 0; j < run; j++)
+				out[i + j] += (float)pcm[j] * scale;
+			v->pos += run;
+			i += run - 1;
+			continue;
+		}
 		out[i] += (float)v->clip->pcm[v->pos] * scale * edge_gain(v);
 		v->pos++;
 		if (v->fade_left && --v->fade_left == 0)
@@ -91,18 +109,49 @@ static void mix_voice(struct mixer_voice *v, float *out, uint32_t n)
 		else if (v->pos >= v->clip->frames)
 			v->clip = NULL;
 	}
+	return i;
+}
+
+/* N frames in which nothing sounds: silence whatever the volume, the ramp
+ * and the limiter's gain, so only their state moves on, to where the loop
+ * below would have moved it frame by frame (the same float steps, so the
+ * output stays the same to the bit). */
+static void mix_silence(struct mixer *m, float *out, uint32_t n)
+{
+	memset(out, 0, n * sizeof(*out));
+	if (m->ramp_pos < m->ramp_len)
+		m->ramp_pos = m->ramp_len - m->ramp_pos > n ? m->ramp_pos + n : m->ramp_len;
+	for (uint32_t i = 0; i < n && m->gain < 1.0f; i++)
+		m->gain = fminf(1.0f, m->gain + m->release);
 }
 
 void mixer_mix(struct mixer *m, float *out, uint32_t n)
 {
+	uint32_t sounding = 0;   /* frames from the start of OUT in which anything sounds */
+
+	/* Most of a session is silence between cues: skipped in one step. */
+	if (!mixer_busy(m)) {
+		mix_silence(m, out, n);
+		return;
+	}
 	memset(out, 0, n * sizeof(*out));
 	for (int i = 0; i < MIXER_VOICES; i++)
-		if (m->voice[i].clip)
-			mix_voice(&m->voice[i], out, n);
-	for (uint32_t i = 0; i < n; i++) {
+		if (m->voice[i].clip) {
+			uint32_t k = mix_voice(&m->voice[i], out, n);
+
+			sounding = k > sounding ? k : sounding;
+		}
+	for (uint32_t i = 0; i < sounding; i++) {
 		float x = out[i] * m->volume;
 		float peak;
 
+		/* The usual case, at full gain with no ramp and nothing near the
+		 * ceiling: the general steps below would leave x and the gain as
+		 * they are (x * 1.0f is x; the gain stays 1). */
+		if (m->gain == 1.0f && m->ramp_pos >= m->ramp_len && fabsf(x) <= MIXER_CEILING) {
+			out[i] = x;
+			continue;
+		}
 		if (m->ramp_pos < m->ramp_len) {
 			x *= m->ramp_from + (1 - m->ramp_from) * (float)m->ramp_pos / (float)m->ramp_len;
 			m->ramp_pos++;
@@ -116,4 +165,7 @@ void mixer_mix(struct mixer *m, float *out, uint32_t n)
 		out[i] = x * m->gain;
 		m->gain = fminf(1.0f, m->gain + m->release);
 	}
+	/* Past the last clip's end: silence. */
+	if (sounding < n)
+		mix_silence(m, out + sounding, n - sounding);
 }
