@@ -63,7 +63,7 @@ err=$(ctl hurt 2>&1)
 ctl play >/dev/null
 wait_status '^running step=1/3 .* phase=hold ' 15 && pass step-one-holds || fail step-one-holds "$STATUS"
 both_held
-grep -q 'buttons: both-long' "$LOG" && pass both-held-heard || fail both-held-heard "no both-long"
+wait_for "grep -q 'buttons: both-long' '$LOG'" 5 && pass both-held-heard || fail both-held-heard "no both-long"
 wait_status '^running step=2/3 ' 5 && pass both-held-leaves-step || fail both-held-leaves-step "$STATUS"
 wait_status '^running step=2/3 .* phase=hold ' 15
 out=$(ctl hurt)
