@@ -365,14 +365,22 @@ bench: all
 # monitor), and the kernel's headers and source for the gpio-sim module
 # (SYSTEM_KVER=: the headers of that exact kernel, which the run asks for
 # when the image's kernel is newer than this machine's headers).
+# SYSTEM_ARCH=arm64: the arm64 package in qemu-system-aarch64 (the image is
+# made through qemu-user's binfmt handler: chroot-deps; the package is
+# cross-built: cross-deps).
+SYSTEM_ARCH ?= amd64
 SYSTEM_DEPS := qemu-system-x86 mmdebstrap socat e2fsprogs linux-source-6.1 \
-               $(if $(SYSTEM_KVER),linux-headers-$(SYSTEM_KVER),linux-headers-amd64)
+               $(if $(SYSTEM_KVER),linux-headers-$(SYSTEM_KVER),linux-headers-amd64) \
+               $(if $(filter arm64,$(SYSTEM_ARCH)),qemu-system-arm)
+SYSTEM_QEMU := $(if $(filter arm64,$(SYSTEM_ARCH)),qemu-system-aarch64,qemu-system-x86_64)
 .PHONY: test-system system-deps
 system-deps:
 	@$(APT_UPDATE) && $(APT_INSTALL) $(SYSTEM_DEPS)
 
 test-system:
-	@command -v qemu-system-x86_64 mmdebstrap socat >/dev/null && ls /usr/src/linux-source-6.1.tar.xz >/dev/null 2>&1 || \
+	@command -v $(SYSTEM_QEMU) mmdebstrap socat >/dev/null && ls /usr/src/linux-source-6.1.tar.xz >/dev/null 2>&1 || \
 	  $(MAKE) --no-print-directory system-deps
-	@BUILD=$(BUILD) tests/system/run
+	@[ "$(SYSTEM_ARCH)" = amd64 ] || { $(MAKE) --no-print-directory chroot-deps ARCH=$(SYSTEM_ARCH) && \
+	  $(MAKE) --no-print-directory cross-ready ARCH=$(SYSTEM_ARCH); }
+	@BUILD=$(BUILD) SYSTEM_ARCH=$(SYSTEM_ARCH) tests/system/run
 # --- end system test ---
