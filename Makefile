@@ -32,11 +32,12 @@ TEST_PKGS  := cmocka
 # Debian packages: BUILD_DEPS provide the above, enough to build and run
 # coach (on a Pi too).  TEST_DEPS are what the tests drive: the PulseAudio
 # null sink and ALSA's pulse plugin (e2e audio), clang (sanitizers,
-# libFuzzer), cppcheck, valgrind (memcheck), and for the install and package
-# tests debhelper, lintian, systemd (systemd-analyze, systemd.pc), man-db and
-# groff-base (man page checks), and for make bench the espeak-ng command (the
-# shell-script coach it compares with) and strace (idle system calls, and
-# what PortAudio probes), stress-ng (the load test and the bench under load).
+# libFuzzer), cppcheck, valgrind (memcheck, and callgrind for make bench),
+# and for the install and package tests debhelper, lintian, systemd
+# (systemd-analyze, systemd.pc), man-db and groff-base (man page checks),
+# and for make bench the espeak-ng command (the shell-script coach it
+# compares with) and strace (idle system calls, and what PortAudio probes),
+# stress-ng (the load test and the bench under load).
 BUILD_DEPS := build-essential pkg-config portaudio19-dev libasound2-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev
