@@ -3,6 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +41,11 @@ struct audiodev {
 	bool pa_ready;
 	unsigned attempts;        /* failures since the last success: logged at the first */
 	char opened[128];         /* the device opened last */
+	unsigned rt_demoted_seen; /* rt_demoted when last logged */
 };
+
+/* Real-time threads put back to normal priority by SIGXCPU (see on_rttime). */
+static atomic_uint rt_demoted;
 
 /* Whether AUDIO_FDS descriptors are free.  Out of descriptors, alsa-lib and
  * the libraries under it fail in ways of their own (an abort, a retry loop,
@@ -147,6 +154,29 @@ static void close_stream(struct audiodev *d)
 	Pa_StopStream(d->stream);
 	Pa_CloseStream(d->stream);
 	d->stream = NULL;
+	if (atomic_load_explicit(&rt_demoted, memory_order_relaxed) != d->rt_demoted_seen) {
+		d->rt_demoted_seen = atomic_load_explicit(&rt_demoted, memory_order_relaxed);
+		log_warn("audio: the stream's real-time thread ran without sleeping (the device went "
+			 "away?); it was put back to normal priority");
+	}
+}
+
+/* SIGXCPU: a real-time thread has run RLIMIT_RTTIME's soft limit of CPU time
+ * without sleeping (the service sets it).  PortAudio's ALSA thread does that
+ * when a USB speaker is unplugged mid-stream: poll reports the error at once,
+ * it counts it as an xrun and polls again, for ever, never sleeping; at the
+ * hard limit the kernel kills coachd (seen in the VM, SIGKILL 0.4 s after
+ * the unplug).  The signal goes to the thread that ran over: it goes on at
+ * normal priority, where it cannot starve the main loop, which sees the
+ * stream stalled and stops it (PortAudio's thread checks for that between
+ * its polls). */
+static void on_rttime(int sig)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	(void)sig;
+	sched_setscheduler(0, SCHED_OTHER, &sp);   /* 0: this thread, on Linux */
+	atomic_fetch_add_explicit(&rt_demoted, 1, memory_order_relaxed);
 }
 
 /* Threads inherit their creator's scheduling: while this thread runs at
@@ -159,7 +189,15 @@ static void close_stream(struct audiodev *d)
 static int set_realtime(int priority)
 {
 	struct sched_param sp = { .sched_priority = priority };
-	int r = pthread_setschedparam(pthread_self(), priority ? SCHED_FIFO : SCHED_OTHER, &sp);
+	int r;
+
+	if (priority) {
+		struct sigaction sa = { .sa_handler = on_rttime, .sa_flags = SA_RESTART };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGXCPU, &sa, NULL);
+	}
+	r = pthread_setschedparam(pthread_self(), priority ? SCHED_FIFO : SCHED_OTHER, &sp);
 
 	return r == 0 ? 1 : -r;
 }
