@@ -1,6 +1,8 @@
 #include "audiohost.h"
 
 #include <alsa/asoundlib.h>
+#include <dlfcn.h>
+#include <errno.h>
 #include <string.h>
 
 /* PortAudio's host API initializers, as its pa_hostapi.h declares them.  The
@@ -29,6 +31,43 @@ PaError PaJack_Initialize(struct PaUtilHostApiRepresentation **api, PaHostApiInd
 	(void)index;
 	*api = NULL;
 	return paNoError;
+}
+
+/* PortAudio's ALSA stream writes through snd_pcm_mmap_commit, and this
+ * definition is the one it calls (exported by the program, as above); the
+ * library's own follows.  On a plugin over dmix (ALSA's default for
+ * snd-aloop, softvol over dmix, and for many cards plug over dmix), an
+ * underrun met inside the commit leaves the pointers apart: dmix has moved
+ * its own before it says -EPIPE, the plugin above it has not.  PortAudio's
+ * recovery then asks for the status first, and alsa-lib 1.2.8 asserts that
+ * the two agree (pcm_plugin.c, snd_pcm_plugin_status): coachd died by
+ * SIGABRT in the system test's VM under load.  Preparing the PCM right away
+ * sets every layer back to the same start, and starting it (dmix waits for
+ * the first frames) lets PortAudio write on: what the underrun costs is its
+ * gap, as with PortAudio's own restart.  Plain hw never fails a commit, and
+ * a sound server's plugin (ioplug, extplug) keeps its own pointers: they are
+ * left to PortAudio. */
+static snd_pcm_sframes_t (*real_mmap_commit)(snd_pcm_t *, snd_pcm_uframes_t, snd_pcm_uframes_t);
+
+snd_pcm_sframes_t snd_pcm_mmap_commit(snd_pcm_t *pcm, snd_pcm_uframes_t offset,
+				      snd_pcm_uframes_t frames)
+{
+	snd_pcm_sframes_t r;
+	snd_pcm_type_t type;
+
+	if (!real_mmap_commit) {
+		*(void **)&real_mmap_commit = dlsym(RTLD_NEXT, "snd_pcm_mmap_commit");
+		if (!real_mmap_commit)
+			return -ENOSYS;
+	}
+	r = real_mmap_commit(pcm, offset, frames);
+	if (r != -EPIPE)
+		return r;
+	type = snd_pcm_type(pcm);
+	if (type != SND_PCM_TYPE_HW && type != SND_PCM_TYPE_IOPLUG && type != SND_PCM_TYPE_EXTPLUG &&
+	    snd_pcm_prepare(pcm) == 0)
+		snd_pcm_start(pcm);
+	return r;
 }
 
 static unsigned hidden;
