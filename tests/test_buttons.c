@@ -238,13 +238,17 @@ static void led_patterns(void **state)
 	run_ms(1150);
 	levels = led_changes(ms, 64);
 	assert_string_equal(levels, "01010101");
+	/* The blink keeps its phase from when the state was set (led.h), so a
+	 * late change (a loaded machine) is followed by an interval short by its
+	 * lateness: the pattern does not drift.  Too fast a pattern shows in the
+	 * number of changes (above and below), too slow in the upper bounds. */
 	assert_in_range(ms[6] - ms[5], 499, 700);
-	assert_in_range(ms[7] - ms[6], 480, 700);
+	assert_in_range(ms[7] - ms[6], 400, 700);
 	buttons_set_led(btn, LED_ERROR);                  /* 4 Hz, lit at first */
 	run_ms(560);
 	levels = led_changes(ms, 64);
 	assert_in_range(strlen(levels), 11, 12);          /* 125, 250, 375 (and 500) ms */
-	assert_in_range(ms[9] - ms[8], 115, 300);
+	assert_in_range(ms[9] - ms[8], 60, 300);
 	/* The gesture callback sets the LED: a short Play shows "running". */
 	buttons_set_led(btn, LED_IDLE);
 	send("play press\n");
