@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Voice packs: `coachd --phrases` names a file for every sentence the routine
-# says; tools/mkpack renders them with the espeak-ng command line (22050 Hz
+# says; voices/mkpack renders them with the espeak-ng command line (22050 Hz
 # mono, another voice: the README's worked example), and a render with that
 # pack synthesizes nothing.  A pack holding one recording (a sine tone, easy
 # to find) plays it at the same plan position as the synthesized sentence,
@@ -62,7 +62,7 @@ echo "--phrases: $lines sentences; $SENTENCE -> ${name:-?}"
 	pass phrases-lists-every-sentence ||
 	fail phrases-lists-every-sentence "rc $rc, $lines lines, $bad malformed, $dups duplicate, name '$name'"
 
-if COACHD=$BUILD/coachd tools/mkpack -e en-us+f3 "$PACK" -d "$DATA" -r "$ROUTINE" >"$E2E_TMP/mkpack.out" 2>&1; then
+if COACHD=$BUILD/coachd voices/mkpack -e en-us+f3 "$PACK" -d "$DATA" -r "$ROUTINE" >"$E2E_TMP/mkpack.out" 2>&1; then
 	files=$(find "$PACK" -name '*.wav' | wc -l)
 	rate=$(tool_wav info "$PACK/$name" | sed -n 's/^rate //p')
 	[ "$files" -eq "$lines" ] && [ "$rate" = 22050 ] && pass mkpack-renders-the-list ||
