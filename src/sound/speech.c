@@ -17,6 +17,7 @@
 #include "loudness.h"
 #include "packname.h"
 #include "pcm.h"
+#include "safetext.h"
 #include "wavfile.h"
 
 /* Samples at or below -50 dBFS (104 of 32768) count as silence when trimming:
@@ -543,9 +544,7 @@ static int speak_or_play(struct speech *s, const char *text, const char *path,
 		return rc;
 	if (s->warn) {
 		snprintf(msg, sizeof(msg), "%s: %s; espeak-ng says \"%s\" instead", path, why, text);
-		for (char *p = msg; *p; p++)
-			if ((unsigned char)*p < ' ')
-				*p = ' ';
+		safetext_clean(msg);
 		s->warn(msg);
 	}
 	return speak(s, text, out);
