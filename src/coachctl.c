@@ -9,12 +9,15 @@
 #include <string.h>
 #include <time.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "control.h"
 #include "ctlsock.h"
 #include "history.h"
 #include "history_report.h"
 #include "history_weeks.h"
+#include "paths.h"
 #include "safetext.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
@@ -177,6 +180,20 @@ static int parse_report(char **words, int n, struct report_options *ro)
 	return 0;
 }
 
+/* The settings the history is read with (the streak's grace): coach.yaml
+ * where coachd finds it by default; its defaults when the file is missing
+ * or has an error (said, then read as if empty). */
+static void read_config(struct config *c)
+{
+	struct paths p;
+	struct diag err;
+
+	paths_find(&p, NULL);
+	config_defaults(c);
+	if (access(p.config, F_OK) == 0 && config_load(p.config, c, &err) < 0)
+		safetext_print(stderr, "coachctl: %s (using the defaults)", err.text);
+}
+
 /* `history [csv]` and `report`: the log can outgrow a reply, so coachctl
  * reads it itself, from the file the daemon names (PATH may be NULL: the
  * usual place). */
@@ -184,6 +201,7 @@ static int show_history(const char *path, bool csv, const struct report_options 
 {
 	char found[4096];
 	struct history h;
+	struct config cfg;
 	struct diag err;
 	int rc;
 
@@ -207,7 +225,10 @@ static int show_history(const char *path, bool csv, const struct report_options 
 			rc = ro->csv ? report_csv(&r, stdout) : report_text(&r, stdout);
 		report_free(&r);
 	} else {
-		rc = csv ? history_csv(&h, stdout) : history_format(&h, time(NULL), 10, stdout);
+		read_config(&cfg);
+		rc = csv ? history_csv(&h, stdout) :
+		     history_format(&h, time(NULL), &cfg.streak, 10, stdout);
+		config_free(&cfg);
 	}
 	if (h.skipped)
 		safetext_print(stderr, "coachctl: %u damaged line%s in %s skipped", h.skipped,

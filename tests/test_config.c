@@ -47,7 +47,31 @@ static void empty_file_gives_defaults(void **state)
 	assert_int_equal(c.buttons.debounce_ms, 30);
 	assert_int_equal(c.buttons.long_press_ms, 1000);
 	assert_int_equal(c.nschedule, 0);
+	assert_int_equal(c.streak.days, 1);
+	assert_int_equal(c.streak.per, STREAK_PER_WEEK);
 	config_free(&c);
+}
+
+static void streak_grace(void **state)
+{
+	struct config c;
+	struct diag err;
+
+	(void)state;
+	assert_int_equal(parse("streak: {grace: 3, per: month}\n", &c, &err), 0);
+	assert_int_equal(c.streak.days, 3);
+	assert_int_equal(c.streak.per, STREAK_PER_MONTH);
+	config_free(&c);
+	assert_int_equal(parse("streak:\n  grace: 0\n", &c, &err), 0);
+	assert_int_equal(c.streak.days, 0);
+	assert_int_equal(c.streak.per, STREAK_PER_WEEK);
+	config_free(&c);
+	expect_error("streak:\n  grace: 16\n",
+		     "coach.yaml:2:10: error: invalid value '16' for 'grace' (expected a whole number from 0 to 15, default 1)");
+	expect_error("streak:\n  per: fortnight\n",
+		     "coach.yaml:2:8: error: unknown period 'fortnight' (expected week or month; default week)");
+	expect_error("streak: 2\n",
+		     "coach.yaml:1:9: error: 'streak' is a number (expected a mapping with grace and per)");
 }
 
 static void shipped_config_loads(void **state)
@@ -196,6 +220,7 @@ int main(void)
 		cmocka_unit_test(located_errors),
 		cmocka_unit_test(quiet_hours_and_tones),
 		cmocka_unit_test(missing_file),
+		cmocka_unit_test(streak_grace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
 		.volume = 80,
 		.tones = 100,
 		.gentle_ms = 6000,
+		.streak = STREAK_GRACE_DEFAULT,
 		.buttons = {
 			.enabled = true, .play = 17, .next = 27, .led = -1, .active_low = true,
 			.pull_up = true, .debounce_ms = 30, .long_press_ms = 1000,
@@ -297,10 +298,39 @@ static int parse_schedule(struct yamldoc *yd, yaml_node_t *seq, struct config *c
 	return 0;
 }
 
+/* streak: {grace: 1, per: week} */
+static int parse_streak(struct yamldoc *yd, yaml_node_t *map, struct config *c, struct diag *err)
+{
+	static const char *const keys[] = { "grace", "per", NULL };
+	yaml_node_t *v;
+
+	if (yamldoc_expect(yd, map, YAML_MAPPING_NODE, "'streak'", "a mapping with grace and per",
+			   err) < 0 ||
+	    yamldoc_check_keys(yd, map, keys, err) < 0 ||
+	    yamldoc_uint(yd, map, "grace", 0, STREAK_MAX_GRACE, STREAK_GRACE_DEFAULT.days,
+			 &c->streak.days, err) < 0)
+		return -1;
+	v = yamldoc_get(yd, map, "per");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		char snip[YAMLDOC_SNIPPET];
+
+		if (t && strcmp(t, "week") == 0)
+			c->streak.per = STREAK_PER_WEEK;
+		else if (t && strcmp(t, "month") == 0)
+			c->streak.per = STREAK_PER_MONTH;
+		else
+			return yamldoc_error(yd, v, err, "unknown period '%s' (expected week or month; "
+					     "default week)", t ? yamldoc_snippet(t, snip, sizeof(snip))
+								: yamldoc_describe(v));
+	}
+	return 0;
+}
+
 static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 {
 	static const char *const keys[] = { "routine", "voice", "style", "audio", "buttons",
-					    "schedule", NULL };
+					    "schedule", "streak", NULL };
 	static const char *const styles[] = { "both", "tones", "voice", NULL };
 	yaml_node_t *root = yamldoc_root(yd), *v;
 
@@ -341,6 +371,9 @@ static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 		return -1;
 	v = yamldoc_get(yd, root, "schedule");
 	if (v && parse_schedule(yd, v, c, err) < 0)
+		return -1;
+	v = yamldoc_get(yd, root, "streak");
+	if (v && !yamldoc_is_null(v) && parse_streak(yd, v, c, err) < 0)
 		return -1;
 	return 0;
 }
@@ -386,7 +419,7 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 		return -1;
 	if (len == 0 || blank(text, len))
 		return default_strings(c) < 0 ? diag_set(err, path, 0, 0, "out of memory") : 0;
-	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule", err) < 0)
+	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule, streak", err) < 0)
 		return -1;
 	return finish(&yd, c, err, parse_root(&yd, c, err));
 }

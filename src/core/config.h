@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "schedule.h"
+#include "streak.h"
 
 /* Bytes in coach.yaml: the shipped one, every key documented, is 2 KiB. */
 #define CONFIG_MAX_SIZE (64 * 1024)
@@ -43,6 +44,7 @@ struct config {
 	struct config_buttons buttons;
 	struct schedule_entry *schedule;
 	size_t nschedule;
+	struct streak_grace streak;  /* missed days a streak survives (default 1 per week) */
 };
 
 /* The volume (percent) for a session starting at local time HOUR:MINUTE: the

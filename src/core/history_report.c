@@ -1,58 +1,14 @@
-/* The session log read back: streaks, the spoken streak, and the two ways of
+/* The session log read back: the spoken streak, and the two ways of
  * printing it (coachctl history, and CSV for a physiotherapist). */
 #include "history_report.h"
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "history_date.h"
 #include "safetext.h"
 #include "step_outcome.h"
-
-static int cmp_day(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
-
-int history_streak(const struct history *h, time_t now, unsigned *current, unsigned *best)
-{
-	long long *days, today = history_local_day(now), from;
-	size_t n = 0, u = 0, i;
-	unsigned run = 0;
-
-	*current = *best = 0;
-	if (h->n == 0)
-		return 0;
-	days = malloc(h->n * sizeof(*days));
-	if (!days)
-		return -ENOMEM;
-	for (i = 0; i < h->n; i++)
-		if (h->entries[i].result == HISTORY_FINISHED)
-			days[n++] = history_entry_day(&h->entries[i]);
-	/* Sorted and unique: the log is in order unless the clock was set back. */
-	qsort(days, n, sizeof(*days), cmp_day);
-	for (i = 0; i < n; i++)
-		if (u == 0 || days[i] != days[u - 1])
-			days[u++] = days[i];
-	for (i = 0; i < u; i++) {
-		run = i > 0 && days[i] == days[i - 1] + 1 ? run + 1 : 1;
-		if (run > *best)
-			*best = run;
-	}
-	/* The morning is not over: without a session today, yesterday's streak
-	 * still stands.  Days after today (a clock set wrong) do not count. */
-	for (i = u; i > 0 && days[i - 1] > today; i--)
-		;
-	from = i > 0 && days[i - 1] == today ? today : today - 1;
-	for (; i > 0 && days[i - 1] == from; i--, from--)
-		(*current)++;
-	free(days);
-	return 0;
-}
 
 enum phrase history_streak_phrase(unsigned current, unsigned *n)
 {
@@ -89,11 +45,12 @@ static void print_session(const struct history_entry *e, FILE *out)
 		fprintf(out, "%18s%s\n", "", steps);
 }
 
-int history_format(const struct history *h, time_t now, size_t last, FILE *out)
+int history_format(const struct history *h, time_t now, const struct streak_grace *g,
+		   size_t last, FILE *out)
 {
 	size_t first = last > 0 && h->n > last ? h->n - last : 0;
 	unsigned current, best;
-	int rc = history_streak(h, now, &current, &best);
+	int rc = streak_count(h, now, g, &current, &best);
 	bool outcomes = false;
 
 	if (rc < 0)

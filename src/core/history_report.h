@@ -1,5 +1,5 @@
-/* What the history says, computed from entries alone (no files): streaks,
- * what to say about them, and the listings `coachctl history` prints. */
+/* What the history says, computed from entries alone (no files): what to
+ * say about a streak (streak.h counts them), and the listings `coachctl history` prints. */
 #ifndef COACH_HISTORY_REPORT_H
 #define COACH_HISTORY_REPORT_H
 
@@ -7,12 +7,8 @@
 #include <time.h>
 
 #include "history_entry.h"
+#include "streak.h"
 #include "voice.h"
-
-/* Counts streaks of local calendar days with at least one finished session:
- * *CURRENT runs back from today, or from yesterday when today has none yet;
- * *BEST is the longest anywhere.  Returns 0, or -ENOMEM. */
-int history_streak(const struct history *h, time_t now, unsigned *current, unsigned *best);
 
 /* What to say after a session that makes a streak of CURRENT days: returns
  * PHRASE_STREAK_ONE for 1, PHRASE_STREAK for more (with *N = CURRENT, for
@@ -20,10 +16,11 @@ int history_streak(const struct history *h, time_t now, unsigned *current, unsig
 enum phrase history_streak_phrase(unsigned current, unsigned *n);
 
 /* Prints the last LAST sessions (0: all), one a line (with each step's outcome
- * on the next when recorded), then the current and best streaks ("Current
- * streak: 5 mornings. Best: 12."), for `coachctl history`.
+ * on the next when recorded), then the current and best streaks under grace G
+ * ("Current streak: 5 mornings. Best: 12."), for `coachctl history`.
  * Returns 0, or -EIO when OUT fails. */
-int history_format(const struct history *h, time_t now, size_t last, FILE *out);
+int history_format(const struct history *h, time_t now, const struct streak_grace *g,
+		   size_t last, FILE *out);
 
 /* Prints every session as CSV (RFC 4180, CRLF line ends) with the header
  * date,routine,result,seconds,steps_done,steps_total,outcomes (the last as in

@@ -357,8 +357,8 @@ static void track(struct daemon *d, const struct player_status *ps)
 		"the latest callback %.1f ms past its time", ps->xruns, ps->xruns == 1 ? "" : "es",
 		ps->worst_late_us / 1000.0);
 	if (!d->history_path[0] ||
-	    record_session(d->history_path, &d->bundle->routine, &d->bundle->voice, &r,
-			   say, sizeof(say)) < 0)
+	    record_session(d->history_path, &d->bundle->routine, &d->bundle->voice,
+			   &d->config.streak, &r, say, sizeof(say)) < 0)
 		return;
 	if (say[0])
 		loader_say(d->loader, say);
@@ -879,8 +879,8 @@ static void record_at_exit(struct daemon *d)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (d->bundle && d->history_path[0] &&
 	    tracker_end(&d->tracker, d->bundle->routine.nsteps, (double)ts.tv_sec + ts.tv_nsec / 1e9, &r))
-		record_session(d->history_path, &d->bundle->routine, &d->bundle->voice, &r,
-			       unsaid, sizeof(unsaid));
+		record_session(d->history_path, &d->bundle->routine, &d->bundle->voice,
+			       &d->config.streak, &r, unsaid, sizeof(unsaid));
 }
 
 static void teardown(struct daemon *d)

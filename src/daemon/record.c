@@ -5,9 +5,11 @@
 #include "history.h"
 #include "history_report.h"
 #include "log.h"
+#include "streak.h"
 
 int record_session(const char *path, const struct routine *routine, const struct voice *voice,
-		   const struct tracker_record *r, char *say, size_t size)
+		   const struct streak_grace *grace, const struct tracker_record *r, char *say,
+		   size_t size)
 {
 	struct history_entry e;
 	struct history h;
@@ -41,7 +43,7 @@ int record_session(const char *path, const struct routine *routine, const struct
 		log_warn("%s", err.text);
 		return 0;
 	}
-	if (history_streak(&h, time(NULL), &current, &best) == 0 &&
+	if (streak_count(&h, time(NULL), grace, &current, &best) == 0 &&
 	    (ph = history_streak_phrase(current, &n)) != PHRASE_MAX) {
 		voice_say(voice, ph, NULL, n, 0, say, size);
 		log_info("streak: %u (best %u): \"%s\"", current, best, say);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "routine.h"
+#include "streak.h"
 #include "tracker.h"
 
 /* How much of the history's end is read for the streak. */
@@ -14,10 +15,12 @@
 #include "voice.h"
 
 /* Appends R, a session of routine ROUTINE (its name, and the version each
- * step played), to the history at PATH (logging what went wrong).  Fills SAY (SIZE bytes) with the streak in VOICE after a
+ * step played), to the history at PATH (logging what went wrong).  Fills SAY (SIZE bytes) with
+ * the streak (under GRACE) in VOICE after a
  * finished session, "" when there is nothing to say.  Returns 0, or -1 when
  * the line could not be written. */
 int record_session(const char *path, const struct routine *routine, const struct voice *voice,
-		   const struct tracker_record *r, char *say, size_t size);
+		   const struct streak_grace *grace, const struct tracker_record *r, char *say,
+		   size_t size);
 
 #endif
