@@ -18,7 +18,7 @@
 #include "history.h"
 #include "routine.h"
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes, check-in\n"
 #define NOV_24_0702_BERLIN 1795500133   /* 2026-11-24T06:02:13Z */
 #define JUL_1_0700_BERLIN  1782882000   /* 2026-07-01T05:00:00Z */
 
@@ -118,6 +118,7 @@ static void assert_entry_equal(const struct history_entry *a, const struct histo
 	assert_int_equal(a->steps_total, b->steps_total);
 	assert_int_equal(a->xruns, b->xruns);
 	assert_int_equal(a->nsteps, b->nsteps);
+	assert_int_equal(a->checkin, b->checkin);
 	for (unsigned i = 0; i < a->nsteps; i++) {
 		assert_int_equal(a->step[i].outcome, b->step[i].outcome);
 		assert_int_equal(a->step[i].level, b->step[i].level);
@@ -162,13 +163,37 @@ static void writes_exact_lines(void **state)
 	outcomes(&summer, "d-sh-d-......");
 	summer.steps_total = 10;
 	append(&summer);
+	/* The check-in's answer after the outcomes ("-" for none), with "-"
+	 * for outcomes not recorded. */
+	winter.checkin = 7;
+	append(&winter);
+	winter.nsteps = 0;
+	winter.checkin = 0;
+	winter.xruns = -1;
+	append(&winter);
+	winter.checkin = 10;
+	winter.xruns = 2;
+	append(&winter);
 	text = read_all(path, &len);
 	assert_string_equal(text, HEADER
 			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t3\n"
 			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/9\n"
-			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t0\tddddddh+dsdd\n"
-			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/10\t0\td-sh-d-......\n");
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t0\tddddddh+dsdd\t-\n"
+			    "2026-07-01T07:00:00+02:00\tWeekend\tstopped\t61\t2/10\t0\td-sh-d-......\t-\n"
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t0\tddddddh+dsdd\t7\n"
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t0\t-\t0\n"
+			    "2026-11-24T07:02:13+01:00\tMorning back mobility\tfinished\t754\t11/11\t2\t-\t10\n");
 	free(text);
+	/* A check-in past 10 is refused, and nothing is written. */
+	{
+		struct diag err;
+		size_t before = len;
+
+		winter.checkin = 11;
+		assert_int_equal(history_append(path, &winter, &err), -EINVAL);
+		free(read_all(path, &len));
+		assert_int_equal(len, before);
+	}
 	/* Outcomes that do not match the steps are refused, and nothing is written. */
 	{
 		struct diag err;
@@ -235,6 +260,8 @@ static void round_trip(void **state)
 	in[1].xruns = 12;               /* in[2]: not recorded, as in lines written before */
 	outcomes(&in[0], "dddh+dds-dddd");
 	outcomes(&in[1], "...........");
+	in[0].checkin = 3;              /* in[2]: none */
+	in[1].checkin = 10;
 	load(&h);                       /* a missing file is an empty history */
 	assert_int_equal(h.n, 0);
 	assert_int_equal(h.skipped, 0);
@@ -284,6 +311,14 @@ static void skips_bad_lines(void **state)
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\t\n"),
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t\n"),
 		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tdd [torn]\n"),
+		/* The check-in: 0 to 10 as written, or "-". */
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t11\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t-1\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t07\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t--\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t5\t1\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\tddd\t1 [torn]\n"),
+		L("2026-11-24T07:02:13+01:00\tR\tfinished\t754\t3/3\t0\t--\t1\n"),
 	};
 #undef L
 	char text[8192], longline[700];
@@ -314,7 +349,7 @@ static void skips_bad_lines(void **state)
 }
 
 /* Files written by every version read: five fields (before the glitches),
- * six (before the outcomes), seven. */
+ * six (before the outcomes), seven (before the check-in), eight. */
 static void reads_every_version(void **state)
 {
 	static const char text[] =
@@ -322,7 +357,10 @@ static void reads_every_version(void **state)
 		"2026-11-23T07:00:00+01:00\tR\tfinished\t700\t3/3\n"
 		"2026-11-24T07:00:00+01:00\tR\tstopped\t300\t1/3\t2\n"
 		"2026-11-25T07:00:00+01:00\tR\tstopped\t200\t1/3\t0\tdh+.\n"
-		"2026-11-26T07:00:00+01:00\tR\tfinished\t650\t3/3\t1\ts-dd\n";
+		"2026-11-26T07:00:00+01:00\tR\tfinished\t650\t3/3\t1\ts-dd\n"
+		"2026-11-27T07:00:00+01:00\tR\tfinished\t650\t3/3\t0\tddd\t-\n"
+		"2026-11-28T07:00:00+01:00\tR\tfinished\t650\t3/3\t0\tdhd\t4\n"
+		"2026-11-29T07:00:00+01:00\tR\tfinished\t650\t3/3\t0\t-\t10\n";
 	struct history h;
 
 	(void)state;
@@ -330,7 +368,7 @@ static void reads_every_version(void **state)
 	write_all(path, text, sizeof(text) - 1);
 	load(&h);
 	assert_int_equal(h.skipped, 0);
-	assert_int_equal(h.n, 4);
+	assert_int_equal(h.n, 7);
 	assert_int_equal(h.entries[0].xruns, -1);
 	assert_int_equal(h.entries[0].nsteps, 0);
 	assert_int_equal(h.entries[1].xruns, 2);
@@ -345,6 +383,13 @@ static void reads_every_version(void **state)
 	assert_int_equal(h.entries[3].step[0].outcome, STEP_SKIPPED);
 	assert_int_equal(h.entries[3].step[0].level, LEVEL_EASIER);
 	assert_int_equal(h.entries[3].step[2].outcome, STEP_DONE);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(h.entries[i].checkin, -1);
+	assert_int_equal(h.entries[4].nsteps, 3);
+	assert_int_equal(h.entries[5].checkin, 4);
+	assert_int_equal(h.entries[5].step[1].outcome, STEP_HURT);
+	assert_int_equal(h.entries[6].checkin, 10);
+	assert_int_equal(h.entries[6].nsteps, 0);
 	history_free(&h);
 }
 

@@ -194,11 +194,11 @@ static void prints_sessions_and_streaks(void **state)
 	h.n = 4;
 	text = format(&h, 0, 0, true);
 	assert_string_equal(text,
-		"date,routine,result,seconds,steps_done,steps_total,outcomes\r\n"
-		"2026-11-22T07:02:00+01:00,Morning back mobility,finished,754,11,11,\r\n"
-		"2026-11-23T07:05:00+01:00,\"Weekend, long\",stopped,190,4,11,\r\n"
-		"2026-11-23T07:15:00+01:00,\"Say \"\"hi\"\"\",finished,3725,11,11,\r\n"
-		"2026-11-24T06:58:00+01:00,Morning back mobility,finished,59,1,11,\r\n");
+		"date,routine,result,seconds,steps_done,steps_total,outcomes,checkin\r\n"
+		"2026-11-22T07:02:00+01:00,Morning back mobility,finished,754,11,11,,\r\n"
+		"2026-11-23T07:05:00+01:00,\"Weekend, long\",stopped,190,4,11,,\r\n"
+		"2026-11-23T07:15:00+01:00,\"Say \"\"hi\"\"\",finished,3725,11,11,,\r\n"
+		"2026-11-24T06:58:00+01:00,Morning back mobility,finished,59,1,11,,\r\n");
 	free(text);
 	/* Each step's outcome, when recorded: under the session, and in the CSV. */
 	e[1].nsteps = 3;
@@ -207,21 +207,26 @@ static void prints_sessions_and_streaks(void **state)
 	e[1].step[0] = (struct history_step){ STEP_DONE, 0 };
 	e[1].step[1] = (struct history_step){ STEP_HURT, 2 };
 	e[1].step[2] = (struct history_step){ STEP_NOT_REACHED, 1 };
-	h.n = 2;
+	e[1].checkin = 5;              /* and the check-in's answer, 0 to 10 */
+	e[2].checkin = 0;
+	h.n = 3;
 	text = format(&h, local(2026, 11, 24, 12, 0), 0, false);
 	assert_string_equal(text,
 		"2026-11-22 07:02  finished    12:34  11/11 steps  Morning back mobility\n"
 		"2026-11-23 07:05  stopped      3:10    1/3 steps  Weekend, long\n"
-		"                  dh+.-\n"
+		"                  dh+.-  check-in 5/10\n"
+		"2026-11-23 07:15  finished  1:02:05  11/11 steps  Say \"hi\"\n"
+		"                  check-in 0/10\n"
 		"(under a session, one letter per step: d done, s skipped, h hurt, . not reached; "
 		"+ the harder variant, - the easier)\n"
-		"Current streak: 0 mornings. Best: 1.\n");
+		"Current streak: 2 mornings. Best: 2.\n");
 	free(text);
 	text = format(&h, 0, 0, true);
 	assert_string_equal(text,
-		"date,routine,result,seconds,steps_done,steps_total,outcomes\r\n"
-		"2026-11-22T07:02:00+01:00,Morning back mobility,finished,754,11,11,\r\n"
-		"2026-11-23T07:05:00+01:00,\"Weekend, long\",stopped,190,1,3,dh+.-\r\n");
+		"date,routine,result,seconds,steps_done,steps_total,outcomes,checkin\r\n"
+		"2026-11-22T07:02:00+01:00,Morning back mobility,finished,754,11,11,,\r\n"
+		"2026-11-23T07:05:00+01:00,\"Weekend, long\",stopped,190,1,3,dh+.-,5\r\n"
+		"2026-11-23T07:15:00+01:00,\"Say \"\"hi\"\"\",finished,3725,11,11,,0\r\n");
 	free(text);
 }
 

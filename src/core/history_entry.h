@@ -38,7 +38,11 @@ struct history_entry {
 	unsigned nsteps;             /* outcomes in STEP: steps_total, or 0 when not recorded
 				      * (lines before they were, routines past HISTORY_MAX_STEPS) */
 	struct history_step step[HISTORY_MAX_STEPS];
+	int checkin;                 /* 0..10 as answered, -1: none (not asked, skipped,
+				      * lines before it was recorded) */
 };
+
+#define HISTORY_CHECKIN_MAX 10       /* the check-in's highest answer */
 
 struct history {
 	struct history_entry *entries;   /* in file order */

@@ -40,9 +40,16 @@ static void print_session(const struct history_entry *e, FILE *out)
 	safetext_print(out, "%s  %-8s  %7s  %5s steps  %s", date,
 		       e->result == HISTORY_FINISHED ? "finished" : "stopped", spent, steps,
 		       e->routine);
-	/* Each step's outcome on a line of its own, under the session. */
-	if (e->nsteps && step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) > 0)
+	/* Each step's outcome and the check-in on a line of their own, under
+	 * the session. */
+	if (!e->nsteps || step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) <= 0)
+		steps[0] = '\0';
+	if (steps[0] && e->checkin >= 0)
+		fprintf(out, "%18s%s  check-in %d/%d\n", "", steps, e->checkin, HISTORY_CHECKIN_MAX);
+	else if (steps[0])
 		fprintf(out, "%18s%s\n", "", steps);
+	else if (e->checkin >= 0)
+		fprintf(out, "%18scheck-in %d/%d\n", "", e->checkin, HISTORY_CHECKIN_MAX);
 }
 
 int history_format(const struct history *h, time_t now, const struct streak_grace *g,
@@ -92,7 +99,7 @@ static void csv_field(const char *s, FILE *out)
 
 int history_csv(const struct history *h, FILE *out)
 {
-	fputs("date,routine,result,seconds,steps_done,steps_total,outcomes\r\n", out);
+	fputs("date,routine,result,seconds,steps_done,steps_total,outcomes,checkin\r\n", out);
 	for (size_t i = 0; i < h->n; i++) {
 		const struct history_entry *e = &h->entries[i];
 		char date[HISTORY_DATE_SIZE] = "", name[HISTORY_MAX_ROUTINE];
@@ -105,9 +112,13 @@ int history_csv(const struct history *h, FILE *out)
 		if (e->nsteps && step_outcomes_format(e->step, e->nsteps, steps, sizeof(steps)) < 0)
 			steps[0] = '\0';
 		/* The outcomes hold no comma, quote or line break: never quoted. */
-		fprintf(out, ",%s,%u,%u,%u,%s\r\n",
+		fprintf(out, ",%s,%u,%u,%u,%s,",
 			e->result == HISTORY_FINISHED ? "finished" : "stopped", e->seconds,
 			e->steps_done, e->steps_total, steps);
+		/* The check-in: empty when there was none, as the outcomes. */
+		if (e->checkin >= 0)
+			fprintf(out, "%d", e->checkin);
+		fputs("\r\n", out);
 	}
 	return ferror(out) ? -EIO : 0;
 }

@@ -23,12 +23,14 @@
 #define COACH_STATEDIR "/var/lib/coach"   /* the service's StateDirectory=coach */
 #endif
 
-#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes\n"
+#define HEADER "# coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes, check-in\n"
 #define TORN   " [torn]\n"   /* ends a line cut by a power cut before the next one */
-/* A session's fields; the sixth, the audio glitches heard, and the seventh,
- * each step's outcome, came later: lines of five or six (written before
- * them) still read, with xruns -1 and no outcomes. */
-#define FIELDS 7
+/* A session's fields; the sixth, the audio glitches heard, the seventh, each
+ * step's outcome, and the eighth, the check-in's answer, came later: lines of
+ * five, six or seven (written before them) still read, with xruns -1, no
+ * outcomes, no check-in. */
+#define FIELDS 8
+#define NONE   "-"   /* the outcomes or the check-in, not recorded */
 
 int history_default_path(char *buf, size_t size)
 {
@@ -81,6 +83,7 @@ void history_entry_init(struct history_entry *e, time_t when, const char *routin
 	e->steps_done = steps_done;
 	e->steps_total = steps_total;
 	e->xruns = -1;
+	e->checkin = -1;
 }
 
 /* Formats E as one line, '\n' included, into BUF.  Returns its length, or -1
@@ -100,11 +103,22 @@ static int format_line(const struct history_entry *e, char *buf, size_t size)
 	n = snprintf(buf, size, "%s\t%s\t%s\t%u\t%u/%u", date, name,
 		     e->result == HISTORY_FINISHED ? "finished" : "stopped", e->seconds,
 		     e->steps_done, e->steps_total);
-	/* The outcomes come after the glitches: a count is needed before them. */
-	if (n >= 0 && (size_t)n < size && (e->xruns >= 0 || steps[0]))
+	if (e->checkin > HISTORY_CHECKIN_MAX)
+		return -1;
+	/* The outcomes come after the glitches: a count is needed before them;
+	 * the check-in comes after the outcomes ("-" when there are none), and
+	 * is written, "-" when there is none, whenever they are. */
+	bool tail = steps[0] || e->checkin >= 0;
+	if (n >= 0 && (size_t)n < size && (e->xruns >= 0 || tail))
 		n += snprintf(buf + n, size - (size_t)n, "\t%d", e->xruns >= 0 ? e->xruns : 0);
-	if (n >= 0 && (size_t)n < size && steps[0])
-		n += snprintf(buf + n, size - (size_t)n, "\t%s", steps);
+	if (n >= 0 && (size_t)n < size && tail)
+		n += snprintf(buf + n, size - (size_t)n, "\t%s", steps[0] ? steps : NONE);
+	if (n >= 0 && (size_t)n < size && tail) {
+		if (e->checkin >= 0)
+			n += snprintf(buf + n, size - (size_t)n, "\t%d", e->checkin);
+		else
+			n += snprintf(buf + n, size - (size_t)n, "\t" NONE);
+	}
 	if (n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "\n");
 	return n < 0 || (size_t)n >= size ? -1 : n;
@@ -159,7 +173,8 @@ int history_append(const char *path, const struct history_entry *e, struct diag 
 
 	if (format_line(e, line, sizeof(line)) < 0) {
 		diag_set(err, path, 0, 0, "cannot record a session dated before 0000 or after 9999, "
-			 "or with outcomes that do not match its steps");
+			 "with outcomes that do not match its steps, or a check-in past %d",
+			 HISTORY_CHECKIN_MAX);
 		return -EINVAL;
 	}
 	fd = open_log(path, &why);
@@ -268,8 +283,19 @@ static bool parse_line(const char *line, size_t len, struct history_entry *e)
 			return false;
 		e->xruns = (int)x;
 	}
-	if (k == FIELDS && !step_outcomes_parse(f[6], flen[6], e->step, &e->nsteps))
+	if (k >= 7 && !(flen[6] == 1 && f[6][0] == NONE[0]) &&
+	    !step_outcomes_parse(f[6], flen[6], e->step, &e->nsteps))
 		return false;
+	e->checkin = -1;
+	if (k == FIELDS && !(flen[7] == 1 && f[7][0] == NONE[0])) {
+		unsigned c;
+
+		/* One or two digits: "007" is not written, so it is not a check-in. */
+		if (flen[7] > 2 || !parse_uint(f[7], flen[7], &c) || c > HISTORY_CHECKIN_MAX ||
+		    (flen[7] == 2 && f[7][0] == '0'))
+			return false;
+		e->checkin = (int)c;
+	}
 	if (flen[2] == 8 && !memcmp(f[2], "finished", 8))
 		e->result = HISTORY_FINISHED;
 	else if (flen[2] == 7 && !memcmp(f[2], "stopped", 7))

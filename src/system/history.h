@@ -1,13 +1,14 @@
 /* The session log: one line per session, appended to a text file in the state
  * directory and never rewritten.
  *
- *   # coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes
- *   2026-11-24T07:02:13+01:00<TAB>Morning back mobility<TAB>finished<TAB>754<TAB>11/11<TAB>0<TAB>ddddddh+dddd
+ *   # coach history: local date-time, routine, result, active seconds, steps done/total, audio glitches, step outcomes, check-in
+ *   2026-11-24T07:02:13+01:00<TAB>Morning back mobility<TAB>finished<TAB>754<TAB>11/11<TAB>0<TAB>ddddddh+dddd<TAB>7
  *
- * The last two fields came later: the audio glitches heard (underruns, late
- * callbacks, stalls), and each step's outcome with its variant (the format
- * is in step_outcome.h).  Lines of five or six fields, written before, still
- * read.
+ * The last three fields came later: the audio glitches heard (underruns, late
+ * callbacks, stalls), each step's outcome with its variant (the format is in
+ * step_outcome.h; "-" when not recorded), and the check-in's answer (0 to 10,
+ * "-" when there was none).  Lines of five, six or seven fields, written
+ * before, still read.
  *
  * The date-time is the session's start, local, with its UTC offset.  A line is
  * appended with one write() on an O_APPEND descriptor, then fdatasync(), so a

@@ -63,8 +63,8 @@ else
 fi
 csv=$(ctl history --csv)
 echo "$csv"
-if [ "$(head -n 1 <<<"$csv" | tr -d '\r')" = "date,routine,result,seconds,steps_done,steps_total,outcomes" ] &&
-   grep -q $',Bravo,finished,[0-9]*,1,1,d\r\\?$' <<<"$csv"; then
+if [ "$(head -n 1 <<<"$csv" | tr -d '\r')" = "date,routine,result,seconds,steps_done,steps_total,outcomes,checkin" ] &&
+   grep -q $',Bravo,finished,[0-9]*,1,1,d,\r\\?$' <<<"$csv"; then
 	pass history-csv
 else
 	fail history-csv "$csv"

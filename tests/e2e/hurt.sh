@@ -74,7 +74,7 @@ wait_for "grep -q 'history: Hurting, finished' '$LOG'" 10
 line=$(grep -v '^#' "$HISTORY" | tail -n 1)
 echo "history: $line"
 # Steps one and two hurt, three done in its harder version.
-if [[ $line == *$'\tHurting\tfinished\t'*$'\t3/3\t'*$'\thhd+' ]]; then
+if [[ $line == *$'\tHurting\tfinished\t'*$'\t3/3\t'*$'\thhd+\t-' ]]; then
 	pass history-outcomes
 else
 	fail history-outcomes "$line"
@@ -90,7 +90,7 @@ wait_status '^idle ' 5
 wait_for "grep -q 'history: Hurting, stopped' '$LOG'" 10
 line=$(grep -v '^#' "$HISTORY" | tail -n 1)
 echo "history: $line"
-[[ $line == *$'\tHurting\tstopped\t'*$'\t1/3\t'*$'\th..+' ]] && pass history-stopped-outcomes ||
+[[ $line == *$'\tHurting\tstopped\t'*$'\t1/3\t'*$'\th..+\t-' ]] && pass history-stopped-outcomes ||
 	fail history-stopped-outcomes "$line"
 
 hist=$(ctl history)
@@ -98,7 +98,7 @@ echo "$hist"
 grep -q '^ *hhd+$' <<<"$hist" && grep -q '^ *h\.\.+$' <<<"$hist" && pass history-shows-outcomes ||
 	fail history-shows-outcomes "$hist"
 csv=$(ctl history --csv | tr -d '\r')
-grep -q ',Hurting,finished,[0-9]*,3,3,hhd+$' <<<"$csv" && pass csv-outcomes || fail csv-outcomes "$csv"
+grep -q ',Hurting,finished,[0-9]*,3,3,hhd+,$' <<<"$csv" && pass csv-outcomes || fail csv-outcomes "$csv"
 
 # The report: the hurt steps, which and how often.  Two weeks and sums, so
 # that a session on each side of a Sunday midnight still adds up.

@@ -151,7 +151,7 @@ wait_status '^idle ' 5
 wait_for "[ -s '$STATE/history.tsv' ]" 5
 line=$(tail -n 1 "$STATE/history.tsv" 2>/dev/null)
 echo "after a 300 ms stop: xruns=$stalled; history: $line"
-if [ "${stalled:-0}" -ge 1 ] && [ "$(awk -F'\t' '{ print NF }' <<<"$line")" -eq 7 ] &&
+if [ "${stalled:-0}" -ge 1 ] && [ "$(awk -F'\t' '{ print NF }' <<<"$line")" -eq 8 ] &&
    [ "$(awk -F'\t' '{ print $6 }' <<<"$line")" -ge 1 ] &&
    grep -q 'audio: [1-9][0-9]* glitch.* in the session' "$E2E_TMP/stall.log"; then
 	pass stall-counted
