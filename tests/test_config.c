@@ -70,6 +70,16 @@ static void streak_grace(void **state)
 		     "coach.yaml:2:10: error: invalid value '16' for 'grace' (expected a whole number from 0 to 15, default 1)");
 	expect_error("streak:\n  per: fortnight\n",
 		     "coach.yaml:2:8: error: unknown period 'fortnight' (expected week or month; default week)");
+	assert_int_equal(parse("streak:\n", &c, &err), 0);
+	assert_int_equal(c.snooze_ms, 10 * 60 * 1000);
+	config_free(&c);
+	assert_int_equal(parse("reminder: {snooze: 25m}\n", &c, &err), 0);
+	assert_int_equal(c.snooze_ms, 25 * 60 * 1000);
+	config_free(&c);
+	expect_error("reminder:\n  snooze: 1m\n",
+		     "coach.yaml:2:11: error: 'snooze' is too short: 1m (expected at least 5m, default 10m)");
+	expect_error("reminder:\n  snooze: 10m30s\n",
+		     "coach.yaml:2:11: error: 'snooze' must be whole minutes (such as 10m)");
 	expect_error("streak: 2\n",
 		     "coach.yaml:1:9: error: 'streak' is a number (expected a mapping with grace and per)");
 }

@@ -205,6 +205,47 @@ static void keys(void **state)
 	assert_int_equal(intent_for_key('\n', &running).kind, INTENT_NONE);
 }
 
+/* A reminder waits for an answer: Next (n) is "later", a long press of
+ * Play (s) "not today"; without one, both mean nothing while idle. */
+static void answers_to_the_reminder(void **state)
+{
+	struct intent_state waiting = { .state = SESSION_IDLE, .loaded = true, .reminder = true };
+	struct intent_state none = { .state = SESSION_IDLE, .loaded = true };
+	struct intent_state running = { .state = SESSION_RUNNING, .loaded = true, .reminder = true };
+	struct control_request req;
+	char reply[256], why[CONTROL_MAX_ERROR];
+
+	(void)state;
+	assert_int_equal(intent_for_gesture(GESTURE_NEXT_SHORT, &waiting).kind, INTENT_SNOOZE);
+	assert_int_equal(intent_for_gesture(GESTURE_PLAY_LONG, &waiting).kind, INTENT_NOT_TODAY);
+	assert_int_equal(intent_for_key('n', &waiting).kind, INTENT_SNOOZE);
+	assert_int_equal(intent_for_key('s', &waiting).kind, INTENT_NOT_TODAY);
+	/* Play still starts the session: the answer the reminder asks for. */
+	assert_int_equal(intent_for_gesture(GESTURE_PLAY_SHORT, &waiting).kind, INTENT_CONTROL);
+	waiting.state = SESSION_FINISHED;
+	assert_int_equal(intent_for_gesture(GESTURE_NEXT_SHORT, &waiting).kind, INTENT_SNOOZE);
+	assert_int_equal(intent_for_gesture(GESTURE_NEXT_SHORT, &none).kind, INTENT_NONE);
+	assert_int_equal(intent_for_gesture(GESTURE_PLAY_LONG, &none).kind, INTENT_NONE);
+	assert_int_equal(intent_for_key('n', &none).kind, INTENT_NONE);
+	assert_int_equal(intent_for_key('s', &none).kind, INTENT_NONE);
+	/* In a session they are Next and Stop, whatever sounded before. */
+	assert_int_equal(intent_for_gesture(GESTURE_NEXT_SHORT, &running).control, SESSION_NEXT);
+	assert_int_equal(intent_for_gesture(GESTURE_PLAY_LONG, &running).control, SESSION_STOP);
+
+	assert_int_equal(control_parse("snooze", 6, &req, why, sizeof(why)), 0);
+	assert_int_equal(intent_for_request(&req, &waiting, reply, sizeof(reply)).kind, INTENT_SNOOZE);
+	assert_int_equal(intent_for_request(&req, &none, reply, sizeof(reply)).kind, INTENT_NONE);
+	assert_string_equal(reply, "error: nothing to snooze (no reminder is waiting)");
+	assert_int_equal(intent_for_request(&req, &running, reply, sizeof(reply)).kind, INTENT_NONE);
+	assert_string_equal(reply, "error: nothing to snooze (the session is running)");
+	assert_int_equal(control_parse("not-today", 9, &req, why, sizeof(why)), 0);
+	assert_int_equal(intent_for_request(&req, &none, reply, sizeof(reply)).kind, INTENT_NOT_TODAY);
+	assert_int_equal(intent_for_request(&req, &waiting, reply, sizeof(reply)).kind,
+			 INTENT_NOT_TODAY);
+	assert_int_equal(intent_for_request(&req, &running, reply, sizeof(reply)).kind, INTENT_NONE);
+	assert_string_equal(reply, "error: a session is running; stop it first");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +255,7 @@ int main(void)
 		cmocka_unit_test(a_control_behind_an_unapplied_one_is_busy),
 		cmocka_unit_test(gestures),
 		cmocka_unit_test(keys),
+		cmocka_unit_test(answers_to_the_reminder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

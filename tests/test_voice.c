@@ -42,7 +42,9 @@ static const char phrases[] =
 	"  begin: Begin.\n"
 	"  relax: Relax.\n"
 	"  safety: Go gently.\n"
-	"  hurt: Skip it today.\n";
+	"  hurt: Skip it today.\n"
+	"  snoozed: \"Again in {n} minutes.\"\n"
+	"  not_today: Not today.\n";
 
 static const char *parse_error(const char *path, const char *text)
 {
@@ -176,11 +178,11 @@ static void reports_broken_profiles(void **state)
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */
 	assert_string_equal(phrase_error(4, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 28 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 30 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(16, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 28 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 30 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(20, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 28 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 30 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(4, "  rets: Rest.\n"),
 			    "voices/xx.yaml:6:3: error: unknown key 'rets' (did you mean 'rest'?)");
 	assert_string_equal(phrase_error(4, "  rest:\n"),

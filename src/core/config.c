@@ -21,6 +21,7 @@ void config_defaults(struct config *c)
 		.tones = 100,
 		.gentle_ms = 6000,
 		.streak = STREAK_GRACE_DEFAULT,
+		.snooze_ms = CONFIG_SNOOZE_DEFAULT_MS,
 		.buttons = {
 			.enabled = true, .play = 17, .next = 27, .led = -1, .active_low = true,
 			.pull_up = true, .debounce_ms = 30, .long_press_ms = 1000,
@@ -327,10 +328,29 @@ static int parse_streak(struct yamldoc *yd, yaml_node_t *map, struct config *c, 
 	return 0;
 }
 
+/* reminder: {snooze: 10m} */
+static int parse_reminder(struct yamldoc *yd, yaml_node_t *map, struct config *c,
+			  struct diag *err)
+{
+	static const char *const keys[] = { "snooze", NULL };
+
+	if (yamldoc_expect(yd, map, YAML_MAPPING_NODE, "'reminder'", "a mapping with snooze",
+			   err) < 0 ||
+	    yamldoc_check_keys(yd, map, keys, err) < 0 ||
+	    yamldoc_duration(yd, map, "snooze", CONFIG_SNOOZE_MIN_MS, CONFIG_SNOOZE_MAX_MS,
+			     CONFIG_SNOOZE_DEFAULT_MS, &c->snooze_ms, err) < 0)
+		return -1;
+	/* Said in minutes: "10m30s" would be heard as 10 minutes. */
+	if (c->snooze_ms % 60000)
+		return yamldoc_error(yd, yamldoc_get(yd, map, "snooze"), err,
+				     "'snooze' must be whole minutes (such as 10m)");
+	return 0;
+}
+
 static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 {
 	static const char *const keys[] = { "routine", "voice", "style", "audio", "buttons",
-					    "schedule", "streak", NULL };
+					    "schedule", "streak", "reminder", NULL };
 	static const char *const styles[] = { "both", "tones", "voice", NULL };
 	yaml_node_t *root = yamldoc_root(yd), *v;
 
@@ -374,6 +394,9 @@ static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 		return -1;
 	v = yamldoc_get(yd, root, "streak");
 	if (v && !yamldoc_is_null(v) && parse_streak(yd, v, c, err) < 0)
+		return -1;
+	v = yamldoc_get(yd, root, "reminder");
+	if (v && !yamldoc_is_null(v) && parse_reminder(yd, v, c, err) < 0)
 		return -1;
 	return 0;
 }
@@ -419,7 +442,7 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 		return -1;
 	if (len == 0 || blank(text, len))
 		return default_strings(c) < 0 ? diag_set(err, path, 0, 0, "out of memory") : 0;
-	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule, streak", err) < 0)
+	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule, streak, reminder", err) < 0)
 		return -1;
 	return finish(&yd, c, err, parse_root(&yd, c, err));
 }

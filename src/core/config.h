@@ -11,6 +11,12 @@
 #include "schedule.h"
 #include "streak.h"
 
+/* A snoozed reminder sounds again after 5 minutes to 2 hours, 10 by default:
+ * said in whole minutes ("again in 10 minutes"). */
+#define CONFIG_SNOOZE_MIN_MS     (5 * 60 * 1000)
+#define CONFIG_SNOOZE_MAX_MS     (120 * 60 * 1000)
+#define CONFIG_SNOOZE_DEFAULT_MS (10 * 60 * 1000)
+
 /* Bytes in coach.yaml: the shipped one, every key documented, is 2 KiB. */
 #define CONFIG_MAX_SIZE (64 * 1024)
 
@@ -45,6 +51,7 @@ struct config {
 	struct schedule_entry *schedule;
 	size_t nschedule;
 	struct streak_grace streak;  /* missed days a streak survives (default 1 per week) */
+	unsigned snooze_ms;      /* a snoozed reminder sounds again after this (default 10 min) */
 };
 
 /* The volume (percent) for a session starting at local time HOUR:MINUTE: the

@@ -38,6 +38,10 @@ static const struct command {
 	[CONTROL_REPORT] = { "report", NULL, false, "report",
 			     "sessions and steps skipped or hurt, per week (--weeks N, "
 			     "--format text|csv)" },
+	[CONTROL_SNOOZE] = { "snooze", NULL, false, "snooze",
+			     "the reminder that just sounded: again in a while" },
+	[CONTROL_NOT_TODAY] = { "not-today", NULL, false, "not-today",
+				"no reminder or scheduled start again today" },
 };
 
 /* Writes the reason into WHY and returns -1. */

@@ -1,7 +1,8 @@
 /* Calendar arithmetic for the session log, shared by history.c,
- * history_report.c and history_weeks.c (not for other modules): ISO 8601 local date-times with
- * their UTC offset, and local calendar days numbered from the calendar itself,
- * so that a day is a date, never 86400 seconds. */
+ * history_report.c, history_weeks.c, streak.c and reminder.c (not for other
+ * modules): ISO 8601 local date-times with their UTC offset, and local
+ * calendar days numbered from the calendar itself, so that a day is a date,
+ * never 86400 seconds. */
 #ifndef COACH_HISTORY_DATE_H
 #define COACH_HISTORY_DATE_H
 

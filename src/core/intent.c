@@ -27,10 +27,14 @@ static struct intent of_action(enum action a, const struct intent_state *s)
 	switch (a) {
 	case ACT_PLAY:
 		return s->loaded ? control(SESSION_PLAY) : kind(INTENT_PLAY_WHEN_LOADED);
+	/* While a reminder waits, Next is "later" and Stop "not today"; otherwise
+	 * they mean nothing while idle, so neither can be given by accident. */
 	case ACT_NEXT:
-		return in_session(s) ? control(SESSION_NEXT) : kind(INTENT_NONE);
+		return in_session(s) ? control(SESSION_NEXT) :
+		       kind(s->reminder ? INTENT_SNOOZE : INTENT_NONE);
 	case ACT_STOP:
-		return in_session(s) ? control(SESSION_STOP) : kind(INTENT_NONE);
+		return in_session(s) ? control(SESSION_STOP) :
+		       kind(s->reminder ? INTENT_NOT_TODAY : INTENT_NONE);
 	case ACT_HURT:
 		return in_session(s) ? control(SESSION_HURT) : kind(INTENT_NONE);
 	case ACT_AGAIN:
@@ -113,6 +117,23 @@ struct intent intent_for_request(const struct control_request *req, const struct
 		in = kind(INTENT_HISTORY);
 		in.arg = "";
 		return in;
+	case CONTROL_SNOOZE:
+		if (in_session(s))
+			control_reply_error(reply, size, "nothing to snooze (the session is %s)",
+					    session_state_name(s->state));
+		else if (!s->reminder)
+			control_reply_error(reply, size, "nothing to snooze (no reminder is waiting)");
+		else
+			return kind(INTENT_SNOOZE);
+		return in;
+	case CONTROL_NOT_TODAY:
+		/* Any time while idle: a day off can be known before the reminder. */
+		if (in_session(s)) {
+			control_reply_error(reply, size, "a session is %s; stop it first",
+					    session_state_name(s->state));
+			return in;
+		}
+		return kind(INTENT_NOT_TODAY);
 	case CONTROL_PLAY:
 		if (!s->loaded)
 			return kind(INTENT_PLAY_WHEN_LOADED);

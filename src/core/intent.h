@@ -25,6 +25,8 @@ enum intent_kind {
 	INTENT_NEXT_ROUTINE,     /* choose the next routine in the folder, say its name */
 	INTENT_SAY_WHERE,        /* say where the session is */
 	INTENT_QUIT,             /* leave (terminal mode) */
+	INTENT_SNOOZE,           /* the reminder: again in a while */
+	INTENT_NOT_TODAY,        /* no reminder or scheduled start again today */
 };
 
 struct intent {
@@ -38,6 +40,7 @@ struct intent_state {
 	enum session_state state;
 	bool loaded;                    /* a routine is ready to play */
 	unsigned pending;               /* controls sent that STATE does not show yet */
+	bool reminder;                  /* a reminder sounded and waits for an answer */
 };
 
 /* The intent of request REQ.  INTENT_NONE comes with an "error: ..." reply in

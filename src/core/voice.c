@@ -64,6 +64,8 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_RELAX] = "relax",
 	[PHRASE_SAFETY] = "safety",
 	[PHRASE_HURT] = "hurt",
+	[PHRASE_SNOOZED] = "snoozed",
+	[PHRASE_NOT_TODAY] = "not_today",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -97,6 +99,8 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_RELAX] = "And relax.",
 	[PHRASE_SAFETY] = "Move slowly and gently. Stop any movement that causes sharp pain.",
 	[PHRASE_HURT] = "Let's skip that one today.",
+	[PHRASE_SNOOZED] = "All right. I'll remind you again in {n} minutes.",
+	[PHRASE_NOT_TODAY] = "All right, not today. Rest well, and see you tomorrow.",
 };
 
 const char *phrase_key(enum phrase p)

@@ -36,6 +36,8 @@ enum phrase {
 	PHRASE_RELAX,            /* "And relax." instead of the end tone (voice only) */
 	PHRASE_SAFETY,           /* "Move slowly and gently. ..." at the start of a session */
 	PHRASE_HURT,             /* "Let's skip that one today." when a step hurts */
+	PHRASE_SNOOZED,          /* "All right. I'll remind you again in {n} minutes." */
+	PHRASE_NOT_TODAY,        /* "All right, not today. Rest well, and see you tomorrow." */
 	PHRASE_MAX
 };
 

@@ -38,6 +38,7 @@
 #include "player.h"
 #include "record.h"
 #include "refs.h"
+#include "reminders.h"
 #include "state.h"
 #include "status.h"
 #include "tracker.h"
@@ -73,6 +74,7 @@ struct daemon {
 	bool say_now;                 /* the next sentence said plays at once, not when idle */
 	char summary[256];            /* last STATUS= sent to systemd */
 	struct button_watch *buttons;
+	struct reminders *reminders;  /* the schedule's reminder and its answers */
 };
 
 static void arm_tick(struct daemon *d, int ms);
@@ -270,8 +272,10 @@ static int control(struct daemon *d, enum session_control c)
 	int rc;
 
 	player_status(d->player, &ps);
-	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED))
+	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED)) {
 		set_volume_for_now(d);
+		reminders_session_started(d->reminders);
+	}
 	rc = player_control(d->player, c);
 
 	if (rc == -ENODEV)
@@ -463,6 +467,19 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 	case INTENT_QUIT:
 		loop_quit(d->loop);
 		break;
+	case INTENT_SNOOZE:
+	case INTENT_NOT_TODAY: {
+		char say[256];
+
+		if (!d->bundle) {
+			control_reply_error(reply, size, "no routine loaded yet");
+			break;
+		}
+		reminders_answer(d->reminders, in->kind == INTENT_SNOOZE, d->config.snooze_ms,
+				 &d->bundle->voice, say, reply, size < sizeof(say) ? size : sizeof(say));
+		loader_say(d->loader, say);
+		break;
+	}
 	}
 }
 
@@ -478,9 +495,9 @@ static void on_request(void *ctx, const struct control_request *req, char *reply
 	/* Every request samples the session, so that sessions started and
 	 * stopped between two housekeeping ticks are each recorded. */
 	track(d, &ps);
-	in = intent_for_request(req, &(struct intent_state){ .state = ps.state,
-							       .loaded = d->bundle != NULL,
-							       .pending = ps.pending }, reply, size);
+	in = intent_for_request(req, &(struct intent_state){
+		.state = ps.state, .loaded = d->bundle != NULL, .pending = ps.pending,
+		.reminder = reminders_waiting(d->reminders) }, reply, size);
 	carry_out(d, &in, &ps, &si, reply, size);
 	if (in.kind == INTENT_CONTROL && !control_is_error(reply))
 		control_reply(reply, size, "ok %s", control_cmd_name(req->cmd));
@@ -497,7 +514,8 @@ static void act(struct daemon *d, struct intent (*decide)(int what, const struct
 
 	snapshot(d, &ps, &si);
 	track(d, &ps);
-	in = decide(what, &(struct intent_state){ .state = ps.state, .loaded = d->bundle != NULL });
+	in = decide(what, &(struct intent_state){ .state = ps.state, .loaded = d->bundle != NULL,
+						  .reminder = reminders_waiting(d->reminders) });
 	carry_out(d, &in, &ps, &si, unheard, sizeof(unheard));
 	show_progress(d);
 }
@@ -746,10 +764,27 @@ static bool schedule_routine(struct daemon *d, const struct schedule_entry *entr
 	return true;
 }
 
-/* Entry E is due and the coach is idle: start, or remind. */
+/* The reminder of the bundle playing now (a routine of another voice that
+ * is still loading is reminded of in this one); it waits for an answer. */
+static void sound_reminder(struct daemon *d)
+{
+	set_volume_for_now(d);
+	player_say(d->player, &d->bundle->reminder);
+	reminders_sounded(d->reminders);
+	arm_tick(d, 50);
+}
+
+/* Entry E is due and the coach is idle: start, or remind (not on a day the
+ * user said "not today"). */
 static void fire(struct daemon *d, const struct schedule_entry *e)
 {
-	bool loading = schedule_routine(d, e);
+	bool loading;
+
+	if (reminders_quiet(d->reminders)) {
+		log_info("schedule: %s left out: not today", schedule_action_name(e->action));
+		return;
+	}
+	loading = schedule_routine(d, e);
 
 	if (e->action == SCHEDULE_START) {
 		log_info("schedule: starting the session");
@@ -759,12 +794,21 @@ static void fire(struct daemon *d, const struct schedule_entry *e)
 			control(d, SESSION_PLAY);
 		return;
 	}
-	/* The reminder of the bundle playing now: a routine of another voice
-	 * that is still loading is reminded of in this one. */
 	log_info("schedule: reminder");
-	set_volume_for_now(d);
-	player_say(d->player, &d->bundle->reminder);
-	arm_tick(d, 50);
+	sound_reminder(d);
+}
+
+/* A snoozed reminder's time: it sounds again unless a session plays. */
+static void on_snooze_over(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct player_status ps;
+
+	player_status(d->player, &ps);
+	if (d->bundle && is_idle(&ps)) {
+		log_info("reminder: again, after the snooze");
+		sound_reminder(d);
+	}
 }
 
 /* A schedule entry is due: acted on only while the coach is idle. */
@@ -846,7 +890,8 @@ static int setup(struct daemon *d)
 	/* A device missing from the start is looked for from the start. */
 	arm_tick(d, 0);
 	d->alarm = alarm_new(d->loop, on_schedule, d);
-	if (!d->alarm) {
+	d->reminders = reminders_new(d->loop, d->state_path, on_snooze_over, d);
+	if (!d->alarm || !d->reminders) {
 		log_error("cannot create the schedule timer: %s", strerror(errno));
 		return EX_OSERR;
 	}
@@ -895,6 +940,7 @@ static void teardown(struct daemon *d)
 	free_bundle(d->bundle);
 	ctlsock_close(d->sock);
 	alarm_free(d->alarm);
+	reminders_free(d->reminders);
 	if (d->sigfd > 0)
 		close(d->sigfd);
 	loop_free(d->loop);
