@@ -230,7 +230,7 @@ static void used_ago(const struct fx *fx, const char *key, time_t seconds)
 static void the_least_recently_used_go_past_the_limit(void **state)
 {
 	struct fx *fx = *state;
-	size_t file = 32 + strlen("text A.") + PAYLOAD_LEN;
+	size_t file = 32 + 16 + PAYLOAD_LEN;   /* the key padded to 16 bytes */
 	struct diskcache_stats st;
 
 	/* Room for three files. */

@@ -15,7 +15,7 @@
 #define N 4800
 
 static int16_t square_pcm[N];
-static struct clip square = { square_pcm, N };
+static struct clip square = { .pcm = square_pcm, .frames = N };
 
 static int setup(void **state)
 {
@@ -101,7 +101,7 @@ static void ninth_clip_steals_the_oldest(void **state)
 	(void)state;
 	mixer_init(&m, 1.0f, 48000);
 	for (int i = 0; i <= MIXER_VOICES; i++) {
-		c[i] = (struct clip){ pcm[i], N };
+		c[i] = (struct clip){ .pcm = pcm[i], .frames = N };
 		mixer_play(&m, &c[i], 0);
 	}
 	for (int i = 0; i < MIXER_VOICES; i++)
@@ -201,7 +201,7 @@ static void shortcuts_match_the_frame_by_frame_mix(void **state)
 	static const uint32_t blocks[] = { 1, 7, 64, 1000, 4096, 333 };
 	static int16_t loud_pcm[N], quiet_pcm[N];
 	static float got[40000], want[40000];
-	struct clip loud = { loud_pcm, N }, quiet = { quiet_pcm, 3001 };
+	struct clip loud = { .pcm = loud_pcm, .frames = N }, quiet = { .pcm = quiet_pcm, .frames = 3001 };
 
 	(void)state;
 	for (int i = 0; i < N; i++) {

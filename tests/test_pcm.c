@@ -65,7 +65,7 @@ static void resamples_common_rates(void **state)
 static void resample_edge_cases(void **state)
 {
 	float x[4] = { 0.25f, 0.5f, -0.25f, 0.0f };
-	struct clip c = { NULL, 99 };
+	struct clip c = { .pcm = NULL, .frames = 99 };
 
 	(void)state;
 	assert_int_equal(pcm_resample(x, 0, 22050, 48000, &c), 0);
@@ -84,7 +84,7 @@ static void resample_edge_cases(void **state)
 static void fades_to_silence_at_both_ends(void **state)
 {
 	int16_t pcm[100];
-	struct clip c = { pcm, 100 };
+	struct clip c = { .pcm = pcm, .frames = 100 };
 
 	(void)state;
 	for (int i = 0; i < 100; i++)

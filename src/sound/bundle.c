@@ -11,9 +11,12 @@
 #include "log.h"
 
 /* The speech of one load, within its budget: each text the plan asks for
- * is synthesized once (the plan interns them), and counted. */
+ * is spoken once (the plan interns them, asking in the order of its texts),
+ * counted, and kept in CLIPS at the text's index. */
 struct tally {
 	struct speech *speech;
+	struct clip *clips;    /* the bundle's, once the plan is laid out */
+	size_t n, cap;
 	uint64_t frames, max_frames;
 	char *failed;          /* the first text that could not be spoken, or NULL */
 	int error;             /* why (speech_error), or -EFBIG past the budget */
@@ -22,21 +25,44 @@ struct tally {
 static uint32_t speech_frames(void *ctx, const char *text)
 {
 	struct tally *t = ctx;
-	const struct clip *c;
+	struct clip *c;
 
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct clip *grown = realloc(t->clips, cap * sizeof(*grown));
+
+		if (!grown) {
+			t->error = -ENOMEM;
+			t->failed = t->failed ? t->failed : strdup(text);
+			return 0;
+		}
+		t->clips = grown;
+		t->cap = cap;
+	}
+	c = &t->clips[t->n++];
+	*c = (struct clip){ 0 };
 	/* Past a failure nothing more is synthesized: the load fails anyway. */
 	if (t->failed)
 		return 0;
-	c = speech_get(t->speech, text);
-	if (c)
+	if (speech_take(t->speech, text, c) == 0)
 		t->frames += c->frames;
-	if (!c || t->frames > t->max_frames) {
-		t->error = c ? -EFBIG : speech_error(t->speech);
+	else
+		t->error = speech_error(t->speech);
+	if (t->error || t->frames > t->max_frames) {
+		t->error = t->error ? t->error : -EFBIG;
 		t->failed = strdup(text);
 		if (!t->failed)
 			t->error = -ENOMEM;
 	}
-	return c ? c->frames : 0;
+	return c->frames;
+}
+
+static void tally_free(struct tally *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		clip_free(&t->clips[i]);
+	free(t->clips);
+	free(t->failed);
 }
 
 /* Where TEXT comes from in R: the cue or say that it is, or the step whose
@@ -89,20 +115,26 @@ static int speech_failed(const struct tally *t, const struct bundle *b, const ch
 static int make_reminder(struct bundle *b, struct speech *speech, unsigned rate)
 {
 	char text[512];
-	const struct clip *words = speech_get(speech, voice_say(&b->voice, PHRASE_GOOD_MORNING,
-								 NULL, 0, 0, text, sizeof(text)));
+	struct clip words = { 0 };
 	const struct clip *chime = &b->sounds[SOUND_REMINDER];
 	uint32_t gap = rate * PLAN_GAP_AFTER_TONE_MS / 1000;
-	uint32_t n = chime->frames + gap + (words ? words->frames : 0);
+	uint32_t n;
 
+	/* Without its words the chime alone still reminds. */
+	(void)speech_take(speech, voice_say(&b->voice, PHRASE_GOOD_MORNING, NULL, 0, 0, text,
+					    sizeof(text)), &words);
+	n = chime->frames + gap + words.frames;
 	b->reminder.pcm = calloc(n ? n : 1, sizeof(int16_t));
-	if (!b->reminder.pcm)
+	if (!b->reminder.pcm) {
+		clip_free(&words);
 		return -ENOMEM;
+	}
 	b->reminder.frames = n;
 	memcpy(b->reminder.pcm, chime->pcm, chime->frames * sizeof(int16_t));
-	if (words)
-		memcpy(b->reminder.pcm + chime->frames + gap, words->pcm,
-		       words->frames * sizeof(int16_t));
+	if (words.frames)
+		memcpy(b->reminder.pcm + chime->frames + gap, words.pcm,
+		       words.frames * sizeof(int16_t));
+	clip_free(&words);
 	return 0;
 }
 
@@ -218,22 +250,33 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		diag_set(err, f->routine, 0, 0, "cannot lay out the plan: %s", strerror(-rc));
 		goto err_free;
 	}
+	/* plan_build asked for each text once, in order: the tally's clips are
+	 * the plan's texts, and now the bundle's. */
+	if (tally.n != b->plan.ntexts) {
+		diag_set(err, f->routine, 0, 0, "internal error: %zu texts spoken for %zu",
+			 tally.n, b->plan.ntexts);
+		goto err_free;
+	}
 	b->texts = calloc(b->plan.ntexts ? b->plan.ntexts : 1, sizeof(*b->texts));
 	if (!b->texts) {
 		diag_set(err, f->routine, 0, 0, "out of memory");
 		goto err_free;
 	}
-	/* Cached by plan_build's length queries: no text is synthesized twice. */
+	b->speech = tally.clips;
+	b->nspeech = tally.n;
+	tally.clips = NULL;
+	tally.n = 0;
 	for (size_t i = 0; i < b->plan.ntexts; i++)
-		b->texts[i] = speech_get(*speech, b->plan.texts[i]);
+		b->texts[i] = &b->speech[i];
 	if (make_reminder(b, *speech, rate) < 0) {
 		diag_set(err, f->routine, 0, 0, "out of memory");
 		goto err_free;
 	}
+	tally_free(&tally);
 	return 0;
 
 err_free:
-	free(tally.failed);
+	tally_free(&tally);
 	bundle_free(b);
 	return -1;
 }
@@ -242,6 +285,9 @@ void bundle_free(struct bundle *b)
 {
 	free(b->reminder.pcm);
 	free(b->texts);
+	for (size_t i = 0; i < b->nspeech; i++)
+		clip_free(&b->speech[i]);
+	free(b->speech);
 	plan_free(&b->plan);
 	sounds_free(b->sounds);
 	voice_free(&b->voice);

@@ -22,7 +22,10 @@ struct bundle {
 	struct voice voice;
 	struct clip sounds[SOUND_MAX];
 	struct plan plan;
-	const struct clip **texts;  /* a clip per plan text, owned by the speech cache */
+	const struct clip **texts;  /* a clip per plan text: &speech[i] */
+	struct clip *speech;        /* the plan's texts spoken, the bundle's own
+				     * (mapped from the speech cache when there is one) */
+	size_t nspeech;
 	struct clip reminder;       /* the reminder chime then "Good morning..." */
 	bool first;                 /* laid out as a first session (explanations said) */
 };

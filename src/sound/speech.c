@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <espeak-ng/espeak_ng.h>
@@ -394,7 +395,7 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 	trim(b.pcm, b.n, (unsigned)engine.native_rate, &start, &end);
 	if (start == end) {
 		free(b.pcm);
-		*out = (struct clip){ NULL, 0 };
+		*out = (struct clip){ 0 };
 		return 0;
 	}
 	f = malloc((end - start) * sizeof(*f));
@@ -432,22 +433,25 @@ static char *cache_key(const struct speech *s, const char *text)
 	});
 }
 
-/* Fills OUT from the cache entry for KEY.  Returns true on a hit; a payload
- * that cannot be samples of a text counts as a miss. */
+/* Fills OUT with the cache entry for KEY, mapped from its file: no
+ * anonymous memory, and pages only while they are used.  Returns true on a
+ * hit; a payload that cannot be samples of a text counts as a miss. */
 static bool from_cache(const struct speech *s, const char *key, struct clip *out)
 {
 	const struct profile *p = &s->profiles[s->current];
-	void *data;
-	size_t len;
+	struct diskcache_mapping m;
 
-	if (diskcache_get(s->cache, key, &data, &len) < 0)
+	if (diskcache_map(s->cache, key, &m) < 0)
 		return false;
-	if (len % sizeof(*out->pcm) ||
-	    len / sizeof(*out->pcm) > (size_t)p->out_rate * SPEECH_MAX_SECONDS) {
-		free(data);
+	if (m.len % sizeof(*out->pcm) ||
+	    m.len / sizeof(*out->pcm) > (size_t)p->out_rate * SPEECH_MAX_SECONDS) {
+		munmap(m.map, m.map_len);
 		return false;
 	}
-	*out = (struct clip){ data, (uint32_t)(len / sizeof(*out->pcm)) };
+	/* The payload is aligned in its file (diskcache.h); the cast drops
+	 * only the const of a read-only mapping, which nothing writes. */
+	*out = (struct clip){ (int16_t *)(uintptr_t)m.data, (uint32_t)(m.len / sizeof(*out->pcm)),
+			      m.map, m.map_len };
 	return true;
 }
 
@@ -467,9 +471,18 @@ static int speak(struct speech *s, const char *text, struct clip *out)
 		s->synthesized++;
 		/* A full or read-only disk only costs the next start its speed:
 		 * the cache's counters say so. */
-		if (key)
-			diskcache_put(s->cache, key, out->pcm,
-				      (size_t)out->frames * sizeof(*out->pcm));
+		if (key && diskcache_put(s->cache, key, out->pcm,
+					 (size_t)out->frames * sizeof(*out->pcm)) == 0) {
+			struct clip mapped;
+
+			/* Played from the file it was just stored in, as a
+			 * warm start would: the same samples, no anonymous
+			 * memory kept. */
+			if (from_cache(s, key, &mapped)) {
+				clip_free(out);
+				*out = mapped;
+			}
+		}
 	}
 	free(key);
 	return rc;
@@ -596,6 +609,30 @@ const struct clip *speech_get(struct speech *s, const char *text)
 	return &e->clip;
 }
 
+int speech_take(struct speech *s, const char *text, struct clip *out)
+{
+	char path[4096 + PACKNAME_MAX];
+	struct stamp now;
+
+	if (!s || !text)
+		return -1;
+	if (atomic_load(&interrupted)) {
+		s->error = -ECANCELED;
+		return -1;
+	}
+	if (s->profiles[s->current].pack) {
+		pack_look(s, text, path, sizeof(path), &now);
+		s->error = speak_or_play(s, text, path, &now, out);
+	} else {
+		s->error = speak(s, text, out);
+	}
+	if (s->error < 0)
+		return -1;
+	s->count++;
+	s->bytes += (size_t)out->frames * sizeof(*out->pcm);
+	return 0;
+}
+
 int speech_error(const struct speech *s)
 {
 	return s ? s->error : -EINVAL;
@@ -641,7 +678,7 @@ void speech_free(struct speech *s)
 
 		for (; e; e = next) {
 			next = e->next;
-			free(e->clip.pcm);
+			clip_free(&e->clip);
 			free(e);
 		}
 	}

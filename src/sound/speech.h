@@ -65,6 +65,12 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
  * fails (out of memory, or espeak-ng refused the text). */
 const struct clip *speech_get(struct speech *s, const char *text);
 
+/* As speech_get, but the clip is the caller's (clip_free it), and S keeps
+ * nothing of it: what a bundle plays is freed with the bundle.  With a disk
+ * cache the clip is mapped from its file (clip.h).  Returns 0, or -1 as
+ * speech_get returns NULL (speech_error says why). */
+int speech_take(struct speech *s, const char *text, struct clip *out);
+
 /* While ON, every speech_get fails at once with -ECANCELED, one already
  * synthesizing within a block of samples: a load in progress gives up (at
  * shutdown).  The one call any thread may make, at any time. */
@@ -91,7 +97,8 @@ unsigned speech_pack_count(const struct speech *s);
  * from the disk cache. */
 void speech_counts(const struct speech *s, unsigned *synthesized, unsigned *from_cache);
 
-/* Number of distinct texts synthesized so far, and their total size in bytes. */
+/* Number of texts spoken so far (each distinct text of speech_get once, each
+ * speech_take), and their total size in bytes. */
 void speech_stats(const struct speech *s, unsigned *texts, size_t *bytes);
 
 /* Frees S and every clip it returned (libespeak-ng itself stays loaded). */

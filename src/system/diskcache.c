@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,11 +16,17 @@
 #include "cachekey.h"
 #include "safefile.h"
 
-#define MAGIC        "COACHCC1"
+#define MAGIC        "COACHCC2"
 #define BYTE_ORDER_MARK 0x01020304u
 #define HEADER_SIZE  32
 /* A key longer than this is refused: texts are sentences. */
 #define MAX_KEY      (64 * 1024)
+/* The payload starts at a multiple of this, so that a mapped file's
+ * samples can be read in place. */
+#define PAYLOAD_ALIGN 16
+/* The checksum runs over blocks of this size, so that a file can be checked
+ * a block at a time without holding it all. */
+#define SUM_BLOCK    (64 * 1024)
 /* A temporary file this old belongs to a writer that died (power cut). */
 #define STALE_TMP_S  600
 
@@ -33,7 +40,8 @@ struct diskcache {
 
 /* The header, in the machine's own byte order (the mark catches a folder
  * copied from another kind of machine): magic, mark, key length, payload
- * length, checksum of key and payload. */
+ * length, checksum of key and payload.  Then the key, zeros up to the next
+ * multiple of PAYLOAD_ALIGN, and the payload. */
 struct header {
 	char magic[8];
 	uint32_t mark;
@@ -191,79 +199,138 @@ static bool write_all(int fd, const void *buf, size_t n)
 	return true;
 }
 
-/* Reads and checks the file at PATH for KEY.  Returns 1 with the payload, 0
- * when there is no file, -1 when the file is bad (torn, damaged, another
- * key), -2 when it cannot be read. */
-static int load(const char *path, const char *key, void **data, size_t *len)
+static uint64_t payload_at(size_t key_len)
 {
-	struct header h;
+	return HEADER_SIZE + (((uint64_t)key_len + PAYLOAD_ALIGN - 1) & ~(uint64_t)(PAYLOAD_ALIGN - 1));
+}
+
+/* The checksum of N bytes at DATA continuing from H, a SUM_BLOCK at a time
+ * (what check() computes while reading the file block by block). */
+static uint64_t sum_blocks(const void *data, size_t n, uint64_t h)
+{
+	const char *p = data;
+
+	for (size_t at = 0; at < n; at += SUM_BLOCK)
+		h = cachekey_checksum(p + at, n - at < SUM_BLOCK ? n - at : SUM_BLOCK, h);
+	return h;
+}
+
+/* Opens the file at PATH and checks it holds KEY whole: its header, its
+ * length, its key and its checksum, reading it a block at a time.  Returns
+ * the open descriptor with *H filled; -ENOENT when there is no file; -EBADMSG
+ * when it is bad (torn, damaged, another key); another -errno when it cannot
+ * be read. */
+static int check(const char *path, const char *key, struct header *h)
+{
 	struct stat st;
 	size_t key_len = strlen(key);
-	char *stored = NULL;
-	void *payload = NULL;
-	uint64_t sum;
-	int fd, rc = -1;
+	char *buf = NULL;
+	uint64_t sum, at;
+	int fd, rc = -EBADMSG;
 
 	/* The loader's thread reads it: never through a link, never a FIFO it
 	 * would wait on for ever (see safefile.h). */
 	fd = safefile_open(path, O_RDONLY, 0, NULL);
 	if (fd < 0)
-		return fd == -ENOENT ? 0 : -2;
+		return fd == -ENOENT ? -ENOENT : -EIO;
 	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return -2;
-	}
-	if ((uint64_t)st.st_size < HEADER_SIZE || !read_all(fd, &h, sizeof(h), 0) ||
-	    memcmp(h.magic, MAGIC, sizeof(h.magic)) || h.mark != BYTE_ORDER_MARK ||
-	    h.key_len != key_len || h.len > (uint64_t)st.st_size ||
-	    (uint64_t)st.st_size != HEADER_SIZE + (uint64_t)h.key_len + h.len)
-		goto out;
-	stored = malloc(key_len + 1);
-	payload = malloc(h.len ? h.len : 1);
-	if (!stored || !payload) {
-		rc = -2;
+		rc = -errno;
 		goto out;
 	}
-	if (!read_all(fd, stored, key_len, HEADER_SIZE) ||
-	    !read_all(fd, payload, h.len, HEADER_SIZE + (off_t)key_len))
+	if ((uint64_t)st.st_size < HEADER_SIZE || !read_all(fd, h, sizeof(*h), 0) ||
+	    memcmp(h->magic, MAGIC, sizeof(h->magic)) || h->mark != BYTE_ORDER_MARK ||
+	    h->key_len != key_len || h->len > (uint64_t)st.st_size ||
+	    (uint64_t)st.st_size != payload_at(key_len) + h->len)
 		goto out;
-	sum = cachekey_checksum(stored, key_len, CACHEKEY_SEED);
-	sum = cachekey_checksum(payload, h.len, sum);
-	if (sum != h.sum || memcmp(stored, key, key_len))
+	buf = malloc(key_len > SUM_BLOCK ? key_len : SUM_BLOCK);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (!read_all(fd, buf, key_len, HEADER_SIZE) || memcmp(buf, key, key_len))
+		goto out;
+	sum = cachekey_checksum(key, key_len, CACHEKEY_SEED);
+	for (at = 0; at < h->len; at += SUM_BLOCK) {
+		size_t n = h->len - at < SUM_BLOCK ? (size_t)(h->len - at) : SUM_BLOCK;
+
+		if (!read_all(fd, buf, n, (off_t)(payload_at(key_len) + at)))
+			goto out;
+		sum = cachekey_checksum(buf, n, sum);
+	}
+	if (sum != h->sum)
 		goto out;
 	/* Its use, for the least-recently-used order (atime is often off). */
 	futimens(fd, NULL);
-	*len = h.len;
-	*data = h.len ? payload : NULL;
-	if (!h.len)
-		free(payload);
-	payload = NULL;
-	rc = 1;
+	free(buf);
+	return fd;
 out:
-	free(stored);
-	free(payload);
+	free(buf);
 	close(fd);
 	return rc;
+}
+
+/* Counts a miss: a bad file is removed (made again by the caller). */
+static int missed(struct diskcache *c, const char *path, int rc)
+{
+	if (rc == -EBADMSG && unlink(path) == 0)
+		c->stats.remade++;
+	else if (rc != -ENOENT && rc != -EBADMSG)
+		c->stats.failed++;
+	c->stats.misses++;
+	c->scanned = rc == -EBADMSG ? false : c->scanned;   /* the total changed */
+	return -1;
 }
 
 int diskcache_get(struct diskcache *c, const char *key, void **data, size_t *len)
 {
 	char path[PATH_MAX + 32];
-	int rc;
+	struct header h;
+	void *payload;
+	int fd;
 
 	file_path(c, key, path, sizeof(path));
-	rc = load(path, key, data, len);
-	if (rc == 1) {
-		c->stats.hits++;
-		return 0;
+	fd = check(path, key, &h);
+	if (fd < 0)
+		return missed(c, path, fd);
+	payload = h.len ? malloc(h.len) : NULL;
+	if ((h.len && !payload) ||
+	    !read_all(fd, payload, h.len, (off_t)payload_at(strlen(key)))) {
+		free(payload);
+		close(fd);
+		return missed(c, path, -EIO);
 	}
-	if (rc == -1 && unlink(path) == 0)
-		c->stats.remade++;
-	else if (rc == -2)
-		c->stats.failed++;
-	c->stats.misses++;
-	c->scanned = rc == -1 ? false : c->scanned;   /* the total changed */
-	return -1;
+	close(fd);
+	c->stats.hits++;
+	*data = payload;
+	*len = h.len;
+	return 0;
+}
+
+int diskcache_map(struct diskcache *c, const char *key, struct diskcache_mapping *out)
+{
+	char path[PATH_MAX + 32];
+	struct header h;
+	uint64_t size;
+	void *map;
+	int fd;
+
+	file_path(c, key, path, sizeof(path));
+	fd = check(path, key, &h);
+	if (fd < 0)
+		return missed(c, path, fd);
+	size = payload_at(strlen(key)) + h.len;
+	/* Private and read-only: the file is never written after its rename,
+	 * and removing it (past the limit, by hand) leaves the mapping whole. */
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return missed(c, path, -EIO);
+	c->stats.hits++;
+	*out = (struct diskcache_mapping){
+		.data = (const char *)map + payload_at(strlen(key)), .len = (size_t)h.len,
+		.map = map, .map_len = (size_t)size,
+	};
+	return 0;
 }
 
 struct file {
@@ -351,6 +418,7 @@ int diskcache_put(struct diskcache *c, const char *key, const void *data, size_t
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 32];
 	size_t key_len = strlen(key);
 	struct header h = { .mark = BYTE_ORDER_MARK };
+	static const char zeros[PAYLOAD_ALIGN];
 	int fd, e;
 
 	if (key_len > MAX_KEY)
@@ -358,7 +426,7 @@ int diskcache_put(struct diskcache *c, const char *key, const void *data, size_t
 	memcpy(h.magic, MAGIC, sizeof(h.magic));
 	h.key_len = (uint32_t)key_len;
 	h.len = len;
-	h.sum = cachekey_checksum(data, len, cachekey_checksum(key, key_len, CACHEKEY_SEED));
+	h.sum = sum_blocks(data, len, cachekey_checksum(key, key_len, CACHEKEY_SEED));
 	file_path(c, key, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", c->dir);
 	fd = mkostemp(tmp, O_CLOEXEC);
@@ -367,6 +435,7 @@ int diskcache_put(struct diskcache *c, const char *key, const void *data, size_t
 	/* Synced before the rename: after a power cut the name never points at
 	 * blocks that were not written yet. */
 	if (!write_all(fd, &h, sizeof(h)) || !write_all(fd, key, key_len) ||
+	    !write_all(fd, zeros, (size_t)(payload_at(key_len) - HEADER_SIZE - key_len)) ||
 	    !write_all(fd, data, len) || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
@@ -387,7 +456,7 @@ int diskcache_put(struct diskcache *c, const char *key, const void *data, size_t
 	if (!c->scanned)
 		scan(c);
 	else
-		c->total += HEADER_SIZE + key_len + len;
+		c->total += payload_at(key_len) + len;
 	if (c->total > c->max)
 		scan(c);
 	return 0;

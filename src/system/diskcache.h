@@ -1,6 +1,6 @@
 /* A folder of files, each a payload found by a key string: the speech cache
  * on disk.  Each file holds a header (length and checksum), the full key and
- * the payload.  Written to a temporary file, synced and renamed into place, so
+ * the payload (aligned, so that it can be mapped and used in place).  Written to a temporary file, synced and renamed into place, so
  * a power cut leaves the whole file, no file, or a stray temporary file
  * (removed later), never a half-written file under a key's name; and a file
  * that is short, damaged or holds another key all the same (a file system
@@ -55,6 +55,20 @@ struct diskcache *diskcache_open_default(struct diag *err);
 /* Finds KEY.  Returns 0 with *DATA (malloc'd, free it; NULL when *LEN is 0)
  * and *LEN, or -1 when it is not there (or its file was bad, now removed). */
 int diskcache_get(struct diskcache *c, const char *key, void **data, size_t *len);
+
+/* A payload mapped read-only from its file, in place. */
+struct diskcache_mapping {
+	const void *data;     /* the payload, aligned for any sample type */
+	size_t len;
+	void *map;            /* the whole mapping: munmap(map, map_len) */
+	size_t map_len;
+};
+
+/* Finds KEY as diskcache_get does (the file checked whole, a block at a
+ * time), but maps its payload instead of copying it: the pages cost memory
+ * only while they are touched, and they are the page cache's.  Returns 0
+ * with *OUT filled, or -1 when it is not there (or its file was bad). */
+int diskcache_map(struct diskcache *c, const char *key, struct diskcache_mapping *out);
 
 /* Stores LEN bytes of DATA under KEY, replacing any file it had, then removes
  * the least recently used files while the total passes the limit.  Returns 0,
