@@ -23,8 +23,7 @@ int16_t pcm_from_float(double x)
 
 static int convert(const float *in, size_t n, struct clip *out)
 {
-	out->pcm = NULL;
-	out->frames = 0;
+	*out = (struct clip){ 0 };
 	if (n == 0)
 		return 0;
 	out->pcm = malloc(n * sizeof(*out->pcm));
@@ -48,8 +47,7 @@ int pcm_resample(const float *in, size_t n, unsigned in_rate, unsigned out_rate,
 	float *buf;
 	int rc;
 
-	out->pcm = NULL;
-	out->frames = 0;
+	*out = (struct clip){ 0 };
 	if (in_rate == 0 || out_rate == 0 || n > PCM_MAX_FRAMES)
 		return -EINVAL;
 	if (in_rate == out_rate)

@@ -107,8 +107,7 @@ int sounds_synthesize(struct clip *out, enum sound s, unsigned rate)
 	uint32_t frames, release;
 	double *x, peak = 0.0;
 
-	out->pcm = NULL;
-	out->frames = 0;
+	*out = (struct clip){ 0 };
 	if ((unsigned)s >= SOUND_MAX || rate < MIN_RATE || rate > MAX_RATE)
 		return -EINVAL;
 	tone = &tones[s];

@@ -592,6 +592,7 @@ const struct clip *speech_get(struct speech *s, const char *text)
 		s->error = -ENOMEM;
 		return NULL;
 	}
+	e->clip = (struct clip){ 0 };
 	s->error = pack ? speak_or_play(s, text, path, &now, &e->clip) : speak(s, text, &e->clip);
 	if (s->error < 0) {
 		free(e);
@@ -620,6 +621,7 @@ int speech_take(struct speech *s, const char *text, struct clip *out)
 		s->error = -ECANCELED;
 		return -1;
 	}
+	*out = (struct clip){ 0 };
 	if (s->profiles[s->current].pack) {
 		pack_look(s, text, path, sizeof(path), &now);
 		s->error = speak_or_play(s, text, path, &now, out);
