@@ -37,13 +37,16 @@ TEST_PKGS  := cmocka
 # (systemd-analyze, systemd.pc), man-db and groff-base (man page checks),
 # and for make bench the espeak-ng command (the shell-script coach it
 # compares with) and strace (idle system calls, and what PortAudio probes),
-# stress-ng (the load test and the bench under load).
+# stress-ng (the load test and the bench under load), chromium (renders the
+# HTML report headless, tests/e2e/report.sh) and netpbm (pngtopnm reads its
+# screenshot for tests/tool_pixels).
 BUILD_DEPS := build-essential pkg-config portaudio19-dev libasound2-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev
 TEST_DEPS  := pulseaudio pulseaudio-utils libasound2-plugins alsa-utils clang cppcheck \
-              valgrind debhelper lintian systemd man-db groff-base espeak-ng strace stress-ng
-TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man stress-ng
+              valgrind debhelper lintian systemd man-db groff-base espeak-ng strace stress-ng \
+              chromium netpbm
+TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man stress-ng chromium pngtopnm
 
 # Install dependencies only when they are missing, so a fresh machine needs
 # nothing but `make run` or `make test`: the libraries for every goal, the

@@ -2,6 +2,7 @@
  * reply.  The request is checked here with the daemon's own parser, so a typo
  * is reported without a round trip and with the same words. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@
 #include "history.h"
 #include "history_report.h"
 #include "history_weeks.h"
+#include "report_html.h"
+#include "report_print.h"
+#include "routines.h"
 #include "paths.h"
 #include "safetext.h"
 
@@ -27,6 +31,7 @@
 struct options {
 	const char *socket;
 	int timeout_ms;
+	const char *config;      /* coach.yaml for history and report; NULL: coachd's default */
 };
 
 static void usage(FILE *out)
@@ -46,6 +51,9 @@ static void usage(FILE *out)
 		"                      $XDG_RUNTIME_DIR/%s, else\n"
 		"                      ${TMPDIR:-/tmp}/coach-UID/%s)\n"
 		"  -t, --timeout MS    how long to wait for the reply (default %d)\n"
+		"  -c, --config FILE   the coach.yaml that history and report read (the\n"
+		"                      streak's grace, the schedule's plan; default:\n"
+		"                      the one coachd reads by default)\n"
 		"  -h, --help          this help\n\n"
 		"Prints the daemon's reply.  Only a daemon run by root, the %s user or\n"
 		"you is believed (a socket served by anyone else is refused).\n"
@@ -60,6 +68,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,7 +77,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .timeout_ms = DEFAULT_TIMEOUT_MS };
 	opterr = 0;  /* our own messages, named "coachctl" whatever argv[0] is */
 	/* '+': options stop at COMMAND, so a NAME may start with '-'. */
-	while ((c = getopt_long(argc, argv, "+:s:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:s:t:c:h", longopts, NULL)) != -1) {
 		char *end;
 		long v;
 
@@ -89,6 +98,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->timeout_ms = (int)v;
+			break;
+		case 'c':
+			o->config = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -143,14 +155,17 @@ static void print_reply(FILE *out, const char *reply)
 	fprintf(out, "%s\n", text);
 }
 
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML };
+
 /* `report`'s own options, read here: the daemon only names the file. */
 struct report_options {
 	bool on;
 	unsigned weeks;
-	bool csv;
+	enum report_format format;
+	const char *config;
 };
 
-/* Reads `report [--weeks N] [--format text|csv]` from the N words at WORDS. */
+/* Reads `report [--weeks N] [--format text|csv|html]` from the N words at WORDS. */
 static int parse_report(char **words, int n, struct report_options *ro)
 {
 	*ro = (struct report_options){ .on = true, .weeks = DEFAULT_REPORT_WEEKS };
@@ -169,11 +184,12 @@ static int parse_report(char **words, int n, struct report_options *ro)
 			}
 			ro->weeks = (unsigned)w;
 		} else if (strcmp(words[i], "--format") == 0 && v &&
-			   (strcmp(v, "text") == 0 || strcmp(v, "csv") == 0)) {
-			ro->csv = strcmp(v, "csv") == 0;
+			   (!strcmp(v, "text") || !strcmp(v, "csv") || !strcmp(v, "html"))) {
+			ro->format = !strcmp(v, "csv") ? REPORT_CSV :
+				     !strcmp(v, "html") ? REPORT_HTML : REPORT_TEXT;
 		} else {
 			fprintf(stderr, "coachctl: report: unexpected '%s' "
-				"(usage: report [--weeks N] [--format text|csv])\n", words[i]);
+				"(usage: report [--weeks N] [--format text|csv|html])\n", words[i]);
 			return -1;
 		}
 	}
@@ -183,15 +199,60 @@ static int parse_report(char **words, int n, struct report_options *ro)
 /* The settings the history is read with (the streak's grace): coach.yaml
  * where coachd finds it by default; its defaults when the file is missing
  * or has an error (said, then read as if empty). */
-static void read_config(struct config *c)
+static void read_config(const char *path, struct config *c)
 {
 	struct paths p;
 	struct diag err;
 
 	paths_find(&p, NULL);
 	config_defaults(c);
-	if (access(p.config, F_OK) == 0 && config_load(p.config, c, &err) < 0)
+	if (!path && access(p.config, F_OK) != 0)
+		return;
+	if (config_load(path ? path : p.config, c, &err) < 0)
 		safetext_print(stderr, "coachctl: %s (using the defaults)", err.text);
+}
+
+/* Names R's steps from the routines folder's files, matched by the
+ * routine's name; a routine no file has any more keeps its numbers. */
+static void name_steps(struct report *r)
+{
+	static struct routines found;
+	struct paths p;
+	char path[PATH_MAX];
+
+	paths_find(&p, NULL);
+	if (!r->nsteps || routines_scan(p.routines, &found) < 0)
+		return;
+	for (size_t i = 0; i < found.n; i++) {
+		struct routine routine;
+		struct diag err;
+		bool used = false;
+
+		for (size_t k = 0; k < r->nsteps && !used; k++)
+			used = strcmp(r->steps[k].routine, found.entry[i].name) == 0;
+		paths_routine(&p, found.entry[i].file, path, sizeof(path));
+		if (!used || routine_load(path, &routine, &err) < 0)
+			continue;
+		report_name_steps(r, &routine);
+		routine_free(&routine);
+	}
+}
+
+/* `report`: the figures, the plan and the steps' names, in RO's format. */
+static int print_report(const struct history *h, const struct config *cfg,
+			const struct report_options *ro)
+{
+	struct report r;
+	int rc = report_build(h, time(NULL), ro->weeks, &r);
+
+	if (rc < 0)
+		return rc;
+	r.planned = schedule_days_per_week(cfg->schedule, cfg->nschedule);
+	name_steps(&r);
+	rc = ro->format == REPORT_CSV ? report_csv(&r, stdout) :
+	     ro->format == REPORT_HTML ? report_html(&r, stdout) : report_text(&r, stdout);
+	report_free(&r);
+	return rc;
 }
 
 /* `history [csv]` and `report`: the log can outgrow a reply, so coachctl
@@ -217,19 +278,13 @@ static int show_history(const char *path, bool csv, const struct report_options 
 			       errno == EACCES ? " (are you in the coach group?)" : "");
 		return 1;
 	}
-	if (ro->on) {
-		struct report r;
-
-		rc = report_build(&h, time(NULL), ro->weeks, &r);
-		if (rc == 0)
-			rc = ro->csv ? report_csv(&r, stdout) : report_text(&r, stdout);
-		report_free(&r);
-	} else {
-		read_config(&cfg);
+	read_config(ro->config, &cfg);
+	if (ro->on)
+		rc = print_report(&h, &cfg, ro);
+	else
 		rc = csv ? history_csv(&h, stdout) :
 		     history_format(&h, time(NULL), &cfg.streak, 10, stdout);
-		config_free(&cfg);
-	}
+	config_free(&cfg);
 	if (h.skipped)
 		safetext_print(stderr, "coachctl: %u damaged line%s in %s skipped", h.skipped,
 			       h.skipped > 1 ? "s" : "", path);
@@ -256,6 +311,7 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		nwords = 1;
 	}
+	ro.config = o.config;
 	/* `history --csv` reads better on a command line than `history csv`. */
 	if (argc - optind == 2 && strcmp(argv[optind], "history") == 0 &&
 	    strcmp(argv[optind + 1], "--csv") == 0)

@@ -37,7 +37,7 @@ static const struct command {
 			   "this step hurts: leave it, go on, and record it" },
 	[CONTROL_REPORT] = { "report", NULL, false, "report",
 			     "sessions and steps skipped or hurt, per week (--weeks N, "
-			     "--format text|csv)" },
+			     "--format text|csv|html)" },
 	[CONTROL_SNOOZE] = { "snooze", NULL, false, "snooze",
 			     "the reminder that just sounded: again in a while" },
 	[CONTROL_NOT_TODAY] = { "not-today", NULL, false, "not-today",

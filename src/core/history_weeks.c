@@ -1,4 +1,4 @@
-/* The weekly report (see history_weeks.h). */
+/* The weekly report's figures (see history_weeks.h). */
 #include "history_weeks.h"
 
 #include <errno.h>
@@ -52,8 +52,23 @@ static int cmp_step(const void *a, const void *b)
 	return (x->week > y->week) - (x->week < y->week);
 }
 
-/* Adds E (in week W) to R. */
-static int count(struct report *r, size_t w, const struct history_entry *e)
+static int add_checkin(struct report *r, long long day, int value)
+{
+	if (r->ncheckins == r->checkin_cap) {
+		size_t cap = r->checkin_cap ? r->checkin_cap * 2 : 16;
+		struct report_checkin *c = realloc(r->checkins, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		r->checkins = c;
+		r->checkin_cap = cap;
+	}
+	r->checkins[r->ncheckins++] = (struct report_checkin){ .day = day, .value = (unsigned)value };
+	return 0;
+}
+
+/* Adds E (on DAY, in week W) to R. */
+static int count(struct report *r, size_t w, long long day, const struct history_entry *e)
 {
 	struct report_week *wk = &r->weeks[w];
 
@@ -64,6 +79,12 @@ static int count(struct report *r, size_t w, const struct history_entry *e)
 	wk->seconds = e->seconds > UINT32_MAX - wk->seconds ? UINT32_MAX : wk->seconds + e->seconds;
 	if (e->nsteps == 0)
 		wk->unrecorded++;
+	if (e->checkin >= 0 && e->checkin <= HISTORY_CHECKIN_MAX) {
+		wk->checkins++;
+		wk->checkin_sum += (unsigned)e->checkin;
+		if (add_checkin(r, day, e->checkin) < 0)
+			return -ENOMEM;
+	}
 	for (unsigned i = 0; i < e->nsteps; i++) {
 		const struct history_step *st = &e->step[i];
 		struct report_step *s;
@@ -103,7 +124,7 @@ int report_build(const struct history *h, time_t now, unsigned weeks, struct rep
 
 		if (day < first || day > today)
 			continue;
-		if (count(r, (size_t)((day - first) / 7), &h->entries[i]) < 0) {
+		if (count(r, (size_t)((day - first) / 7), day, &h->entries[i]) < 0) {
 			report_free(r);
 			return -ENOMEM;
 		}
@@ -118,131 +139,47 @@ int report_build(const struct history *h, time_t now, unsigned weeks, struct rep
 			r->steps[j] = r->steps[j - 1];
 		r->steps[j] = x;
 	}
+	for (size_t i = 1; i < r->ncheckins; i++) {
+		struct report_checkin x = r->checkins[i];
+		size_t j = i;
+
+		for (; j > 0 && r->checkins[j - 1].day > x.day; j--)
+			r->checkins[j] = r->checkins[j - 1];
+		r->checkins[j] = x;
+	}
 	return 0;
+}
+
+void report_name_steps(struct report *r, const struct routine *routine)
+{
+	for (size_t i = 0; i < r->nsteps; i++) {
+		struct report_step *s = &r->steps[i];
+		const struct step *st;
+		const char *name;
+
+		if (!routine->name || strcmp(s->routine, routine->name) != 0 ||
+		    s->step >= routine->nsteps)
+			continue;
+		st = &routine->steps[s->step];
+		name = s->level < LEVEL_MAX && st->variant[s->level].name ? st->variant[s->level].name
+									 : st->variant[LEVEL_STANDARD].name;
+		if (name)
+			safetext_copy(s->name, sizeof(s->name), name);
+	}
+}
+
+int report_checkin_tenths(const struct report_week *w)
+{
+	if (!w->checkins)
+		return -1;
+	return (int)((w->checkin_sum * 10 + w->checkins / 2) / w->checkins);
 }
 
 void report_free(struct report *r)
 {
 	free(r->weeks);
 	free(r->steps);
+	free(r->checkins);
 	memset(r, 0, sizeof(*r));
 }
 
-static void format_day(long long day, char *buf, size_t size)
-{
-	long long y;
-	unsigned m, d;
-
-	history_civil_from_days(day, &y, &m, &d);
-	snprintf(buf, size, "%04lld-%02u-%02u", y, m, d);
-}
-
-static unsigned minutes(unsigned seconds)
-{
-	return seconds / 60 + (seconds % 60 >= 30);
-}
-
-/* " harder" / " easier" / "" */
-static const char *level_suffix(unsigned level)
-{
-	return level == LEVEL_HARDER ? " harder" : level == LEVEL_EASIER ? " easier" : "";
-}
-
-/* Prints the steps of week W with a count of WHAT (hurt or skipped), as
- * "ROUTINE #N[ VERSION] xK" separated by SEP.  Returns how many. */
-static unsigned list_steps(const struct report *r, size_t w, bool hurt, const char *sep,
-			   FILE *out, void (*name)(const char *, FILE *))
-{
-	unsigned n = 0;
-
-	for (size_t i = 0; i < r->nsteps; i++) {
-		const struct report_step *s = &r->steps[i];
-		unsigned k = hurt ? s->hurt : s->skipped;
-
-		if (s->week != w || k == 0)
-			continue;
-		if (n++)
-			fputs(sep, out);
-		name(s->routine, out);
-		fprintf(out, " #%u%s x%u", s->step + 1, level_suffix(s->level), k);
-	}
-	return n;
-}
-
-/* A routine's name as text: one line, no control characters (it comes from
- * a file anyone in group coach may edit). */
-static void text_name(const char *routine, FILE *out)
-{
-	char clean[HISTORY_MAX_ROUTINE];
-
-	safetext_copy(clean, sizeof(clean), routine);
-	fputs(clean, out);
-}
-
-/* The same inside a CSV field that is quoted as a whole: quotes doubled. */
-static void csv_name(const char *routine, FILE *out)
-{
-	char clean[HISTORY_MAX_ROUTINE];
-
-	safetext_copy(clean, sizeof(clean), routine);
-	for (const char *c = clean; *c; c++) {
-		if (*c == '"')
-			fputc('"', out);
-		fputc(*c, out);
-	}
-}
-
-static bool has_steps(const struct report *r, size_t w, bool hurt)
-{
-	for (size_t i = 0; i < r->nsteps; i++)
-		if (r->steps[i].week == w && (hurt ? r->steps[i].hurt : r->steps[i].skipped))
-			return true;
-	return false;
-}
-
-int report_text(const struct report *r, FILE *out)
-{
-	unsigned unrecorded = 0;
-
-	fprintf(out, "Week of      Finished  Stopped  Minutes  Steps skipped  Steps hurt\n");
-	for (size_t w = 0; w < r->nweeks; w++) {
-		const struct report_week *wk = &r->weeks[w];
-		char day[16];
-
-		format_day(wk->monday, day, sizeof(day));
-		fprintf(out, "%s  %8u  %7u  %7u  %13u  %10u\n", day, wk->finished, wk->stopped,
-			minutes(wk->seconds), wk->skipped, wk->hurt);
-		for (int hurt = 1; hurt >= 0; hurt--) {
-			if (!has_steps(r, w, hurt))
-				continue;
-			fprintf(out, "            %s: ", hurt ? "hurt" : "skipped");
-			list_steps(r, w, hurt, ", ", out, text_name);
-			fputc('\n', out);
-		}
-		unrecorded += wk->unrecorded;
-	}
-	if (unrecorded)
-		fprintf(out, "(%u session%s recorded before coach kept each step's outcome: "
-			"counted, but not in the steps)\n", unrecorded, unrecorded == 1 ? "" : "s");
-	fprintf(out, "Steps are numbered in the routine's order; harder or easier: the "
-		"variant that played.\n");
-	return ferror(out) ? -EIO : 0;
-}
-
-int report_csv(const struct report *r, FILE *out)
-{
-	fputs("week,finished,stopped,minutes,steps_skipped,steps_hurt,skipped,hurt\r\n", out);
-	for (size_t w = 0; w < r->nweeks; w++) {
-		const struct report_week *wk = &r->weeks[w];
-		char day[16];
-
-		format_day(wk->monday, day, sizeof(day));
-		fprintf(out, "%s,%u,%u,%u,%u,%u,\"", day, wk->finished, wk->stopped,
-			minutes(wk->seconds), wk->skipped, wk->hurt);
-		list_steps(r, w, false, "; ", out, csv_name);
-		fputs("\",\"", out);
-		list_steps(r, w, true, "; ", out, csv_name);
-		fputs("\"\r\n", out);
-	}
-	return ferror(out) ? -EIO : 0;
-}

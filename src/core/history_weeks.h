@@ -1,16 +1,18 @@
 /* The report for a physiotherapist: the history by calendar week (Monday to
- * Sunday, local dates), sessions finished and stopped, minutes, and which
- * steps were skipped or hurt and how often.  Pure: entries and the clock in,
- * figures and text out (`coachctl report`). */
+ * Sunday, local dates), sessions finished and stopped against the plan,
+ * minutes, which steps were skipped or hurt and how often, and the morning
+ * check-in's answers.  Pure: entries and the clock in, figures out
+ * (`coachctl report`; report_print.h and report_html.h write them). */
 #ifndef COACH_HISTORY_WEEKS_H
 #define COACH_HISTORY_WEEKS_H
 
-#include <stdio.h>
 #include <time.h>
 
 #include "history_entry.h"
+#include "routine.h"
 
 #define REPORT_MAX_WEEKS 520   /* ten years */
+#define REPORT_MAX_STEP_NAME 96  /* bytes of a step's name kept, NUL included */
 
 /* A step skipped or hurt in a week: which (routine, step, version), how often. */
 struct report_step {
@@ -19,6 +21,13 @@ struct report_step {
 	unsigned step;                       /* 0-based; printed from 1 */
 	unsigned level;                      /* enum level: the version that played */
 	unsigned skipped, hurt;
+	char name[REPORT_MAX_STEP_NAME];     /* the step's name in its routine file, or "" */
+};
+
+/* One check-in answer, in the order of the history. */
+struct report_checkin {
+	long long day;                       /* local day, days from 1970-01-01 */
+	unsigned value;                      /* 0..HISTORY_CHECKIN_MAX */
 };
 
 struct report_week {
@@ -27,6 +36,7 @@ struct report_week {
 	unsigned seconds;                    /* in sessions, pauses excluded */
 	unsigned skipped, hurt;              /* steps, counted once per session */
 	unsigned unrecorded;                 /* sessions from before step outcomes were kept */
+	unsigned checkins, checkin_sum;      /* check-in answers, and their sum */
 };
 
 struct report {
@@ -34,6 +44,9 @@ struct report {
 	size_t nweeks;
 	struct report_step *steps;           /* by week, then as first met */
 	size_t nsteps, cap;
+	struct report_checkin *checkins;     /* by day (stable) */
+	size_t ncheckins, checkin_cap;
+	unsigned planned;                    /* sessions a week the schedule plans; 0: no plan */
 };
 
 /* Counts H's sessions in the WEEKS calendar weeks up to and including the one
@@ -42,17 +55,15 @@ struct report {
  * -EINVAL for WEEKS out of range, or -ENOMEM. */
 int report_build(const struct history *h, time_t now, unsigned weeks, struct report *r);
 
+/* Names R's steps of routine ROUTINE (by its name) from that routine as its
+ * file is now: a step it still has gets its name (the version that played,
+ * else the step as written); others keep "" and are known by number. */
+void report_name_steps(struct report *r, const struct routine *routine);
+
+/* The week's mean check-in answer times ten (45: 4.5), or -1 for none. */
+int report_checkin_tenths(const struct report_week *w);
+
 /* Frees R's arrays; R may be zeroed or already freed. */
 void report_free(struct report *r);
-
-/* Prints R as a table, a week a line with the steps skipped and hurt under
- * it.  Returns 0 or -EIO. */
-int report_text(const struct report *r, FILE *out);
-
-/* Prints R as CSV (RFC 4180, CRLF), a week a row:
- * week,finished,stopped,minutes,steps_skipped,steps_hurt,skipped,hurt where
- * the last two list the steps ("Morning back mobility #7 harder x2; ...").
- * Returns 0 or -EIO. */
-int report_csv(const struct report *r, FILE *out);
 
 #endif

@@ -54,3 +54,14 @@ const char *schedule_action_name(enum schedule_action a)
 {
 	return a == SCHEDULE_START ? "start" : "remind";
 }
+
+unsigned schedule_days_per_week(const struct schedule_entry *entries, size_t n)
+{
+	unsigned days = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		days |= entries[i].days;
+	for (unsigned d = 0; d < 7; d++)
+		count += (days >> d) & 1;
+	return count;
+}

@@ -28,6 +28,10 @@ struct schedule_entry {
  * twice fires once.  Returns (time_t)-1 when there are no entries. */
 time_t schedule_next(const struct schedule_entry *entries, size_t n, time_t now, size_t *which);
 
+/* How many days a week the N ENTRIES name (any action): the sessions a
+ * week they plan, for the report. */
+unsigned schedule_days_per_week(const struct schedule_entry *entries, size_t n);
+
 /* "remind" / "start" */
 const char *schedule_action_name(enum schedule_action a);
 
