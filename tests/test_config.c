@@ -49,7 +49,27 @@ static void empty_file_gives_defaults(void **state)
 	assert_int_equal(c.nschedule, 0);
 	assert_int_equal(c.streak.days, 1);
 	assert_int_equal(c.streak.per, STREAK_PER_WEEK);
+	assert_int_equal(c.checkin, CHECKIN_OFF);
 	config_free(&c);
+}
+
+static void checkin_modes(void **state)
+{
+	struct config c;
+	struct diag err;
+
+	(void)state;
+	assert_int_equal(parse("checkin: on\n", &c, &err), 0);
+	assert_int_equal(c.checkin, CHECKIN_ON);
+	config_free(&c);
+	assert_int_equal(parse("checkin: weekly\n", &c, &err), 0);
+	assert_int_equal(c.checkin, CHECKIN_WEEKLY);
+	config_free(&c);
+	assert_int_equal(parse("checkin: off\n", &c, &err), 0);
+	assert_int_equal(c.checkin, CHECKIN_OFF);
+	config_free(&c);
+	expect_error("checkin: daily\n",
+		     "coach.yaml:1:10: error: unknown checkin 'daily' (expected on, off or weekly; default off)");
 }
 
 static void streak_grace(void **state)
@@ -226,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(empty_file_gives_defaults),
 		cmocka_unit_test(shipped_config_loads),
+		cmocka_unit_test(checkin_modes),
 		cmocka_unit_test(every_key),
 		cmocka_unit_test(located_errors),
 		cmocka_unit_test(quiet_hours_and_tones),

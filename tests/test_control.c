@@ -11,7 +11,7 @@
 
 #include "control.h"
 
-#define EXPECTED "(expected status, play, pause, resume, next, stop, reload, list, history [csv], start NAME, hurt, report, snooze, not-today)"
+#define EXPECTED "(expected status, play, pause, resume, next, stop, reload, list, history [csv], start NAME, hurt, report, snooze, not-today, checkin N)"
 
 static struct control_request req;
 static char why[CONTROL_MAX_ERROR];

@@ -39,7 +39,7 @@
 #define STATUS_LINE "running step=3/12 name=\"Hip flexor stretch\" side=left rep=- " \
 	"remaining=17.4 session_remaining=612.0"
 #define BIG 16000   /* bytes of the reply to "start big": several writes */
-#define EXPECTED "(expected status, play, pause, resume, next, stop, reload, list, history [csv], start NAME, hurt, report, snooze, not-today)"
+#define EXPECTED "(expected status, play, pause, resume, next, stop, reload, list, history [csv], start NAME, hurt, report, snooze, not-today, checkin N)"
 
 struct server {
 	struct loop *loop;

@@ -44,7 +44,10 @@ static const char phrases[] =
 	"  safety: Go gently.\n"
 	"  hurt: Skip it today.\n"
 	"  snoozed: \"Again in {n} minutes.\"\n"
-	"  not_today: Not today.\n";
+	"  not_today: Not today.\n"
+	"  checkin: How is your back?\n"
+	"  checkin_answer: \"{n} of 10.\"\n"
+	"  today: \"Today: {name}.\"\n";
 
 static const char *parse_error(const char *path, const char *text)
 {
@@ -178,11 +181,11 @@ static void reports_broken_profiles(void **state)
 			    "voices/xx.yaml:2:1: error: unknown key 'rte' (did you mean 'rate'?)");
 	/* Phrases: each one required, no strays, no blanks. */
 	assert_string_equal(phrase_error(4, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 30 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'rest' (expected all 33 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(16, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 30 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'file_error' (expected all 33 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(20, ""),
-			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 30 phrases, as in voices/en.yaml)");
+			    "voices/xx.yaml:3:3: error: missing phrase 'streak' (expected all 33 phrases, as in voices/en.yaml)");
 	assert_string_equal(phrase_error(4, "  rets: Rest.\n"),
 			    "voices/xx.yaml:6:3: error: unknown key 'rets' (did you mean 'rest'?)");
 	assert_string_equal(phrase_error(4, "  rest:\n"),

@@ -350,7 +350,8 @@ static int parse_reminder(struct yamldoc *yd, yaml_node_t *map, struct config *c
 static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 {
 	static const char *const keys[] = { "routine", "voice", "style", "audio", "buttons",
-					    "schedule", "streak", "reminder", NULL };
+					    "schedule", "streak", "reminder", "checkin",
+					    NULL };
 	static const char *const styles[] = { "both", "tones", "voice", NULL };
 	yaml_node_t *root = yamldoc_root(yd), *v;
 
@@ -398,6 +399,18 @@ static int parse_root(struct yamldoc *yd, struct config *c, struct diag *err)
 	v = yamldoc_get(yd, root, "reminder");
 	if (v && !yamldoc_is_null(v) && parse_reminder(yd, v, c, err) < 0)
 		return -1;
+	v = yamldoc_get(yd, root, "checkin");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		char snip[YAMLDOC_SNIPPET];
+		int m = checkin_mode_parse(t);
+
+		if (m < 0)
+			return yamldoc_error(yd, v, err, "unknown checkin '%s' (expected on, off or "
+					     "weekly; default off)",
+					     t ? yamldoc_snippet(t, snip, sizeof(snip)) : yamldoc_describe(v));
+		c->checkin = (enum checkin_mode)m;
+	}
 	return 0;
 }
 

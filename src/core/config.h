@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "schedule.h"
+#include "checkin.h"
 #include "streak.h"
 
 /* A snoozed reminder sounds again after 5 minutes to 2 hours, 10 by default:
@@ -52,6 +53,7 @@ struct config {
 	size_t nschedule;
 	struct streak_grace streak;  /* missed days a streak survives (default 1 per week) */
 	unsigned snooze_ms;      /* a snoozed reminder sounds again after this (default 10 min) */
+	enum checkin_mode checkin;   /* the check-in after a session (default off) */
 };
 
 /* The volume (percent) for a session starting at local time HOUR:MINUTE: the

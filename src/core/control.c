@@ -42,6 +42,8 @@ static const struct command {
 			     "the reminder that just sounded: again in a while" },
 	[CONTROL_NOT_TODAY] = { "not-today", NULL, false, "not-today",
 				"no reminder or scheduled start again today" },
+	[CONTROL_CHECKIN] = { "checkin", "answer", false, "checkin N",
+			      "answer the check-in being asked: how much your back hurts, 0 to 10" },
 };
 
 /* Writes the reason into WHY and returns -1. */

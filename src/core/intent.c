@@ -1,6 +1,9 @@
 #include "intent.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "history_entry.h"
 
 /* What a key or a button asks for, before the session's state is known. */
 enum action { ACT_NONE, ACT_PLAY, ACT_NEXT, ACT_STOP, ACT_AGAIN, ACT_WHERE, ACT_HURT, ACT_QUIT };
@@ -134,6 +137,20 @@ struct intent intent_for_request(const struct control_request *req, const struct
 			return in;
 		}
 		return kind(INTENT_NOT_TODAY);
+	case CONTROL_CHECKIN: {
+		char *end;
+		long n = strtol(req->arg, &end, 10);
+
+		if (end == req->arg || *end || n < 0 || n > HISTORY_CHECKIN_MAX ||
+		    !(req->arg[0] >= '0' && req->arg[0] <= '9')) {
+			control_reply_error(reply, size, "the check-in's answer is a number from 0 "
+					    "(no pain) to %d (got '%s')", HISTORY_CHECKIN_MAX, req->arg);
+			return in;
+		}
+		in = kind(INTENT_CHECKIN);
+		in.answer = (int)n;
+		return in;
+	}
 	case CONTROL_PLAY:
 		if (!s->loaded)
 			return kind(INTENT_PLAY_WHEN_LOADED);

@@ -27,12 +27,14 @@ enum intent_kind {
 	INTENT_QUIT,             /* leave (terminal mode) */
 	INTENT_SNOOZE,           /* the reminder: again in a while */
 	INTENT_NOT_TODAY,        /* no reminder or scheduled start again today */
+	INTENT_CHECKIN,          /* answer the check-in with .answer (0..10) */
 };
 
 struct intent {
 	enum intent_kind kind;
 	enum session_control control;   /* for INTENT_CONTROL */
 	const char *arg;                /* for INTENT_START and INTENT_HISTORY: the request's */
+	int answer;                     /* for INTENT_CHECKIN */
 };
 
 /* What the daemon knows when it decides. */

@@ -43,10 +43,10 @@ void phrases_print(const struct plan *p, const struct routine *r, const struct v
 		   FILE *out)
 {
 	static const enum phrase fixed[] = { PHRASE_GOOD_MORNING, PHRASE_STREAK_ONE,
-					     PHRASE_MINUTE_LEFT, PHRASE_NOT_TODAY };
+					     PHRASE_MINUTE_LEFT, PHRASE_NOT_TODAY, PHRASE_CHECKIN };
 	static const enum phrase of_the_moment[] = {
 		PHRASE_STREAK, PHRASE_MINUTES_LEFT, PHRASE_SECONDS_LEFT, PHRASE_FILE_ERROR,
-		PHRASE_SETTINGS_ERROR, PHRASE_VOICE_ERROR, PHRASE_SNOOZED,
+		PHRASE_SETTINGS_ERROR, PHRASE_VOICE_ERROR, PHRASE_SNOOZED, PHRASE_CHECKIN_ANSWER,
 	};
 	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct seen seen = { 0 };

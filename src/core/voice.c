@@ -66,6 +66,9 @@ static const char *const phrase_keys[PHRASE_MAX + 1] = {
 	[PHRASE_HURT] = "hurt",
 	[PHRASE_SNOOZED] = "snoozed",
 	[PHRASE_NOT_TODAY] = "not_today",
+	[PHRASE_CHECKIN] = "checkin",
+	[PHRASE_CHECKIN_ANSWER] = "checkin_answer",
+	[PHRASE_TODAY] = "today",
 	[PHRASE_MAX] = NULL,
 };
 
@@ -101,6 +104,10 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_HURT] = "Let's skip that one today.",
 	[PHRASE_SNOOZED] = "All right. I'll remind you again in {n} minutes.",
 	[PHRASE_NOT_TODAY] = "All right, not today. Rest well, and see you tomorrow.",
+	[PHRASE_CHECKIN] = "How much does your back hurt today, from 0 to 10? Press play once for "
+			   "each point, or next for none.",
+	[PHRASE_CHECKIN_ANSWER] = "Your back: {n} out of 10. Thank you.",
+	[PHRASE_TODAY] = "Today: {name}.",
 };
 
 const char *phrase_key(enum phrase p)

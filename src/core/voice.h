@@ -38,6 +38,9 @@ enum phrase {
 	PHRASE_HURT,             /* "Let's skip that one today." when a step hurts */
 	PHRASE_SNOOZED,          /* "All right. I'll remind you again in {n} minutes." */
 	PHRASE_NOT_TODAY,        /* "All right, not today. Rest well, and see you tomorrow." */
+	PHRASE_CHECKIN,          /* "How much does your back hurt today, from 0 to 10? ..." */
+	PHRASE_CHECKIN_ANSWER,   /* "Your back: {n} out of 10. Thank you." */
+	PHRASE_TODAY,            /* "Today: {name}." before a step whose version changed */
 	PHRASE_MAX
 };
 

@@ -25,6 +25,7 @@
 #include "alarm.h"
 #include "bundle.h"
 #include "button_watch.h"
+#include "checkin_ask.h"
 #include "choice.h"
 #include "config.h"
 #include "ctlsock.h"
@@ -75,6 +76,8 @@ struct daemon {
 	char summary[256];            /* last STATUS= sent to systemd */
 	struct button_watch *buttons;
 	struct reminders *reminders;  /* the schedule's reminder and its answers */
+	struct checkin_ask ask;       /* the check-in after a session, holding its line */
+	int ask_timer;                /* its deadline's timeout, 0 when not armed */
 };
 
 static void arm_tick(struct daemon *d, int ms);
@@ -83,6 +86,7 @@ static int reload(struct daemon *d, struct diag *err);
 static void on_gesture(void *ctx, enum gesture g);
 static void arm_schedule(struct daemon *d);
 static int control(struct daemon *d, enum session_control c);
+static void arm_ask(struct daemon *d);
 
 static const char *default_config_path(const struct daemon *d)
 {
@@ -341,12 +345,21 @@ static void start_routine(struct daemon *d, const char *name, const struct playe
 	control_reply(reply, size, "ok starting %s", e->name);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* Follows sessions from player snapshots; records each one that ends, and
  * says the streak after a finished one. */
 static void track(struct daemon *d, const struct player_status *ps)
 {
 	struct timespec ts;
 	struct tracker_record r;
+	struct history_entry e;
 	char say[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -360,15 +373,72 @@ static void track(struct daemon *d, const struct player_status *ps)
 		"audio: %u glitch%s in the session (underruns, late callbacks, stalls); "
 		"the latest callback %.1f ms past its time", ps->xruns, ps->xruns == 1 ? "" : "es",
 		ps->worst_late_us / 1000.0);
-	if (!d->history_path[0] ||
-	    record_session(d->history_path, &d->bundle->routine, &d->bundle->voice,
-			   &d->config.streak, &r, say, sizeof(say)) < 0)
+	if (!d->history_path[0])
 		return;
-	if (say[0])
-		loader_say(d->loader, say);
+	record_entry(&d->bundle->routine, &r, &e);
 	/* The routine has been done once: the next session need not explain. */
 	if (r.finished && d->bundle->first)
 		request_load(d);
+	if (checkin_ask_begin(&d->ask, (enum checkin_mode)d->config.checkin, d->history_path, &e,
+			      now_ms())) {
+		loader_say(d->loader, d->bundle->voice.phrase[PHRASE_CHECKIN]);
+		arm_ask(d);
+		return;
+	}
+	if (record_write(d->history_path, &e, &d->bundle->voice, &d->config.streak, say,
+			 sizeof(say)) == 0 && say[0])
+		loader_say(d->loader, say);
+}
+
+/* The check-in is over (answered, skipped): its line is written, and the
+ * answer said back with the streak, as one sentence. */
+static void on_ask_timer(void *ctx)
+{
+	struct daemon *d = ctx;
+	char text[512];
+
+	d->ask_timer = 0;
+	if (!checkin_ask_finish(&d->ask, now_ms(), d->history_path,
+				d->bundle ? &d->bundle->voice : NULL, &d->config.streak, text,
+				sizeof(text))) {
+		arm_ask(d);
+		return;
+	}
+	if (text[0])
+		loader_say(d->loader, text);
+}
+
+static void arm_ask(struct daemon *d)
+{
+	uint64_t at = checkin_ask_deadline(&d->ask), now = now_ms();
+
+	if (d->ask_timer)
+		loop_cancel(d->loop, d->ask_timer);
+	d->ask_timer = 0;
+	if (at == UINT64_MAX)
+		return;
+	d->ask_timer = loop_timeout(d->loop, at > now ? (unsigned)(at - now) : 0, on_ask_timer, d);
+	if (d->ask_timer < 0)
+		d->ask_timer = 0;
+}
+
+/* A press while the check-in is asked (RESULT from checkin_ask_gesture or
+ * _key): the count said at once, the deadline moved.  Returns false when the
+ * press is the session's. */
+static bool took_for_checkin(struct daemon *d, int result)
+{
+	char text[64];
+
+	if (result == -2)
+		return false;
+	if (result >= 0 && d->bundle) {
+		voice_say(&d->bundle->voice, PHRASE_COUNT_REP, NULL, (unsigned)result, 0, text,
+			  sizeof(text));
+		d->say_now = true;   /* at once: the count is the answer being made */
+		loader_say(d->loader, text);
+	}
+	arm_ask(d);
+	return true;
 }
 
 /* Explains the current step, or says its cue again, over whatever plays:
@@ -480,6 +550,14 @@ static void carry_out(struct daemon *d, const struct intent *in, const struct pl
 		loader_say(d->loader, say);
 		break;
 	}
+	case INTENT_CHECKIN:
+		if (!checkin_ask_answer(&d->ask, in->answer)) {
+			control_reply_error(reply, size, "no check-in is being asked");
+			break;
+		}
+		control_reply(reply, size, "ok checkin %d", in->answer);
+		arm_ask(d);
+		break;
 	}
 }
 
@@ -543,13 +621,17 @@ static void on_key(void *ctx, int fd, uint32_t events)
 		loop_remove(d->loop, fd);
 		return;
 	}
-	act(d, key_intent, c);
+	if (!took_for_checkin(d, checkin_ask_key(&d->ask, c, now_ms())))
+		act(d, key_intent, c);
 }
 
 /* A button gesture (the buttons' callback). */
 static void on_gesture(void *ctx, enum gesture g)
 {
-	act(ctx, gesture_intent, (int)g);
+	struct daemon *d = ctx;
+
+	if (!took_for_checkin(d, checkin_ask_gesture(&d->ask, g, now_ms())))
+		act(d, gesture_intent, (int)g);
 }
 
 /* Housekeeping while the player has something to watch. */
@@ -916,11 +998,16 @@ static void record_at_exit(struct daemon *d)
 {
 	struct player_status ps;
 	struct tracker_record r;
+	struct history_entry e;
 	struct timespec ts;
 	char unsaid[256];
 
 	player_status(d->player, &ps);
 	track(d, &ps);
+	/* A check-in unanswered: the session it follows is still recorded. */
+	if (checkin_ask_end(&d->ask, &e))
+		record_write(d->history_path, &e, d->bundle ? &d->bundle->voice : NULL,
+			     &d->config.streak, unsaid, sizeof(unsaid));
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (d->bundle && d->history_path[0] &&
 	    tracker_end(&d->tracker, d->bundle->routine.nsteps, (double)ts.tv_sec + ts.tv_nsec / 1e9, &r))

@@ -23,4 +23,11 @@ int record_session(const char *path, const struct routine *routine, const struct
 		   const struct streak_grace *grace, const struct tracker_record *r, char *say,
 		   size_t size);
 
+/* What record_session does in two parts: the line for R into E (held while
+ * the check-in is asked), then its writing and the streak to say. */
+void record_entry(const struct routine *routine, const struct tracker_record *r,
+		  struct history_entry *e);
+int record_write(const char *path, const struct history_entry *e, const struct voice *voice,
+		 const struct streak_grace *grace, char *say, size_t size);
+
 #endif
