@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "diskcache.h"
 #include "engine.h"
+#include "history.h"
 #include "log.h"
 #include "paths.h"
 #include "phrases.h"
@@ -276,7 +277,7 @@ int main(int argc, char **argv)
 	struct paths p;
 	struct config cfg;
 	struct diag err;
-	char routine[PATH_MAX + 64];
+	char routine[PATH_MAX + 64], history[PATH_MAX];
 	const char *config;
 	struct bundle_files f;
 	int rc;
@@ -314,6 +315,10 @@ int main(int argc, char **argv)
 		.voice = cfg.voice, .tone_percent = cfg.tones,
 		.style = (enum plan_style)cfg.style, .explain = o.first,
 	};
+	/* --plan shows today's session: each step's version from the history
+	 * the daemon keeps (the system one's when there is one). */
+	if (o.plan && history_find_path(history, sizeof(history)) == 0)
+		f.adapt = history;
 	rc = o.check ? check(&f, &p, config, &cfg)
 	   : o.phrases ? phrases(&o, &f) : plan_or_render(&o, &f);
 	config_free(&cfg);

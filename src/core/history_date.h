@@ -1,5 +1,5 @@
 /* Calendar arithmetic for the session log, shared by history.c,
- * history_report.c, history_weeks.c, streak.c and reminder.c (not for other
+ * history_report.c, history_weeks.c, streak.c, reminder.c, checkin.c (not for other
  * modules): ISO 8601 local date-times with their UTC offset, and local
  * calendar days numbered from the calendar itself, so that a day is a date,
  * never 86400 seconds. */

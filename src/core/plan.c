@@ -419,7 +419,10 @@ static void lay_step(struct builder *b, unsigned i)
 
 	if (i == 0)
 		at = open_session(b, ph, at);
-	at = say(b, ph, at, b->p->ack.name[i]);
+	/* A version other than last time's is announced as today's, in the
+	 * step's own words: "Today: Both knees to the chest." */
+	at = say(b, ph, at, s->today ? intern_phrase(b, PHRASE_TODAY, s->name, 0, 0)
+				     : b->p->ack.name[i]);
 	if (s->say)
 		at = say(b, ph, at, intern(b, s->say));
 	if (s->explain && b->src->explain)

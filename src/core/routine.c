@@ -89,7 +89,7 @@ static const char *const routine_keys[] = {
 static const char *const step_keys[] = {
 	"name", "say", "time", "reps", "pace", "rest", "after", "sides", "wait",
 	"halfway", "prepare", "switch", "cues", "explain", "left", "right", "easier",
-	"harder", "level", NULL
+	"harder", "level", "progress", "back", "pin", NULL
 };
 
 static const char *const variant_keys[] = {
@@ -126,15 +126,17 @@ const char *level_name(enum level l)
 
 /* KEY as standard / easier / harder; absent leaves *OUT alone.  Returns 1 when
  * given, 0 when absent, -1 with ERR filled. */
-static int parse_level(struct yamldoc *yd, yaml_node_t *map, enum level *out, struct diag *err)
+static int parse_level_key(struct yamldoc *yd, yaml_node_t *map, const char *key, enum level *out,
+			   struct diag *err)
 {
-	yaml_node_t *v = yamldoc_get(yd, map, "level");
-	char snip[YAMLDOC_SNIPPET];
+	yaml_node_t *v = yamldoc_get(yd, map, key);
+	char snip[YAMLDOC_SNIPPET], what[16];
 	const char *t;
 
 	if (!v)
 		return 0;
-	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, "'level'", "standard, easier or harder", err))
+	snprintf(what, sizeof(what), "'%s'", key);
+	if (yamldoc_expect(yd, v, YAML_SCALAR_NODE, what, "standard, easier or harder", err))
 		return -1;
 	t = yamldoc_text(v);
 	for (int l = 0; l < LEVEL_MAX; l++) {
@@ -145,6 +147,111 @@ static int parse_level(struct yamldoc *yd, yaml_node_t *map, enum level *out, st
 	}
 	return yamldoc_error(yd, v, err, "invalid level '%s' (expected standard, easier or harder)",
 			     yamldoc_snippet(t, snip, sizeof(snip)));
+}
+
+static int parse_level(struct yamldoc *yd, yaml_node_t *map, enum level *out, struct diag *err)
+{
+	return parse_level_key(yd, map, "level", out, err);
+}
+
+/* The versions in order, easiest first. */
+static const enum level by_ease[] = { LEVEL_EASIER, LEVEL_STANDARD, LEVEL_HARDER };
+
+static int ease_rank(enum level l)
+{
+	return l == LEVEL_EASIER ? 0 : l == LEVEL_STANDARD ? 1 : 2;
+}
+
+int step_level_step(const struct step *st, enum level from, int dir)
+{
+	for (int k = ease_rank(from) + dir; k >= 0 && k < 3; k += dir)
+		if (st->variant[by_ease[k]].name)
+			return (int)by_ease[k];
+	return -1;
+}
+
+/* TEXT in lower case with single spaces, into BUF (SIZE bytes). */
+static void rule_words(const char *t, char *buf, size_t size)
+{
+	size_t k = 0;
+
+	for (; *t && k + 1 < size; t++) {
+		char c = (char)tolower((unsigned char)*t);
+
+		if (c == ' ' && (k == 0 || buf[k - 1] == ' '))
+			continue;
+		buf[k++] = c;
+	}
+	while (k > 0 && buf[k - 1] == ' ')
+		k--;
+	buf[k] = '\0';
+}
+
+/* "harder after N sessions" (or "session", "... without hurt"): N, else 0. */
+static unsigned progress_sessions(const char *t)
+{
+	static const char *const tails[] = { " sessions", " session", " sessions without hurt",
+					     " session without hurt" };
+	char buf[64], *end;
+	unsigned long n;
+
+	rule_words(t, buf, sizeof(buf));
+	if (strncmp(buf, "harder after ", 13) != 0 || buf[13] < '1' || buf[13] > '9')
+		return 0;
+	n = strtoul(buf + 13, &end, 10);
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
+		if (strcmp(end, tails[i]) == 0)
+			return n <= 100 ? (unsigned)n : 0;
+	return 0;
+}
+
+/* progress: harder after N sessions; back: easier after hurt; pin: LEVEL. */
+static int parse_rules(struct yamldoc *yd, yaml_node_t *map, struct step *st, struct diag *err)
+{
+	yaml_node_t *v;
+	enum level pin;
+	int given;
+
+	v = yamldoc_get(yd, map, "progress");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		unsigned n = t ? progress_sessions(t) : 0;
+
+		if (n == 0)
+			return yamldoc_error(yd, v, err, "invalid progress rule (expected e.g. "
+					     "'harder after 3 sessions', 1 to 100 sessions)");
+		if (step_level_step(st, st->level, +1) < 0)
+			return yamldoc_error(yd, v, err, "the step has no harder version to progress to "
+					     "(expected a harder: variant)");
+		st->progress_after = n;
+	}
+	v = yamldoc_get(yd, map, "back");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		char words[64];
+
+		if (t)
+			rule_words(t, words, sizeof(words));
+		if (!t || strcmp(words, "easier after hurt") != 0)
+			return yamldoc_error(yd, v, err, "invalid back rule (expected 'easier after hurt')");
+		if (step_level_step(st, st->level, -1) < 0)
+			return yamldoc_error(yd, v, err, "the step has no easier version to step back to "
+					     "(expected an easier: variant)");
+		st->back_after_hurt = true;
+	}
+	given = parse_level_key(yd, map, "pin", &pin, err);
+	if (given < 0)
+		return -1;
+	if (given) {
+		if (!st->variant[pin].name)
+			return yamldoc_error(yd, yamldoc_get(yd, map, "pin"), err,
+					     "the step has no %s variant to pin (expected %s: with a name, or another level)",
+					     level_names[pin], level_names[pin]);
+		if (step_set_level(st, pin) < 0)
+			return yamldoc_error(yd, map, err, "out of memory");
+		st->pinned = true;
+	}
+	return 0;
 }
 
 int step_set_level(struct step *st, enum level l)
@@ -301,7 +408,7 @@ static int parse_levels(struct yamldoc *yd, yaml_node_t *map, const struct defau
 				     level_names[l], level_names[l]);
 	if (step_set_level(st, l) < 0)
 		return yamldoc_error(yd, map, err, "out of memory");
-	return 0;
+	return parse_rules(yd, map, st, err);
 }
 static enum side side_from(const yaml_node_t *node)
 {

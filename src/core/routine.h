@@ -73,6 +73,11 @@ struct step {
 	enum level level;     /* which version plays */
 	struct step_variant variant[LEVEL_MAX];  /* [LEVEL_STANDARD] is the step as written */
 	unsigned line, column;  /* where the step starts in the file, for messages */
+	/* Progression rules (progression.h): */
+	unsigned progress_after;  /* `progress: harder after N sessions`: N, 0 for none */
+	bool back_after_hurt;     /* `back: easier after hurt` */
+	bool pinned;              /* `pin: LEVEL`: LEVEL always, whatever the rules say */
+	bool today;               /* plays another version than last time: announce it */
 };
 
 struct routine {
@@ -107,5 +112,9 @@ const char *level_name(enum level l);
  * reps); a level the step does not have plays the standard.  Returns the
  * level now playing, or -1 when out of memory (the step keeps its old one). */
 int step_set_level(struct step *st, enum level l);
+
+/* The version next to FROM that ST has, one easier (DIR -1) or harder
+ * (DIR +1), skipping a level it does not have; -1 when there is none. */
+int step_level_step(const struct step *st, enum level from, int dir);
 
 #endif

@@ -142,6 +142,8 @@ static struct bundle_files files(const struct daemon *d)
 		.style = (enum plan_style)d->config.style,
 		/* The first session of a routine explains each step. */
 		.history = d->history_path[0] ? d->history_path : NULL,
+		/* Each step's version for today, by the routine's rules. */
+		.adapt = d->history_path[0] ? d->history_path : NULL,
 	};
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "progression.h"
 #include "log.h"
 
 /* The speech of one load, within its budget: each text the plan asks for
@@ -209,6 +210,30 @@ static bool first_session(const char *path, const char *name)
 	return first;
 }
 
+/* Each step's version for today, from the history at PATH (progression.h).
+ * A history that cannot be read leaves the routine as written.  Returns 0,
+ * or -1 when out of memory. */
+static int adapt_routine(struct routine *r, const char *path)
+{
+	struct progression_step *ps = calloc(r->nsteps ? r->nsteps : 1, sizeof(*ps));
+	struct history h;
+	struct diag err;
+	int rc;
+
+	if (!ps)
+		return -1;
+	if (history_load(path, &h, &err) < 0) {
+		log_warn("%s", err.text);
+		free(ps);
+		return 0;
+	}
+	progression_compute(r, &h, ps);
+	rc = progression_apply(r, ps);
+	history_free(&h);
+	free(ps);
+	return rc;
+}
+
 int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn)
 {
@@ -218,6 +243,10 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 
 	if (bundle_check(b, f, err) < 0)
 		return -1;
+	if (f->adapt && adapt_routine(&b->routine, f->adapt) < 0) {
+		diag_set(err, f->routine, 0, 0, "out of memory");
+		goto err_free;
+	}
 	if (bundle_check_pack(&b->voice, err) < 0)
 		goto err_free;
 	if (!*speech)

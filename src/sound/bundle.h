@@ -41,6 +41,8 @@ struct bundle_files {
 	const char *history;        /* or NULL; when set, a first session unless this
 				     * history has a finished session of the routine */
 	struct diskcache *cache;    /* the speech cache on disk, or NULL */
+	const char *adapt;          /* or NULL; when set, the history whose sessions
+				     * set each step's version (progression.h) */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).
