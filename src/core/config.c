@@ -455,7 +455,7 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 		return -1;
 	if (len == 0 || blank(text, len))
 		return default_strings(c) < 0 ? diag_set(err, path, 0, 0, "out of memory") : 0;
-	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule, streak, reminder", err) < 0)
+	if (yamldoc_load_buffer(&yd, path, text, len, "a mapping with routine, voice, audio, buttons, schedule, streak, reminder, checkin", err) < 0)
 		return -1;
 	return finish(&yd, c, err, parse_root(&yd, c, err));
 }
