@@ -113,7 +113,7 @@ fi
 csv=$(ctl report --weeks 2 --format csv | tr -d '\r')
 echo "$csv"
 sums=$(awk -F, 'NR > 1 { f += $2; s += $3; h += $6 } END { print f, s, h }' <<<"$csv")
-[ "$(head -n 1 <<<"$csv")" = "week,finished,stopped,minutes,steps_skipped,steps_hurt,skipped,hurt" ] &&
+[ "$(head -n 1 <<<"$csv")" = "week,finished,stopped,minutes,steps_skipped,steps_hurt,skipped,hurt,planned,checkin_mean" ] &&
 	[ "$sums" = "1 1 3" ] && pass report-csv-figures || fail report-csv-figures "$sums: $csv"
 err=$(ctl report --weeks 0 2>&1)
 [ $? -eq 64 ] && [[ $err == *"expected 1 to"* ]] && pass report-bad-weeks || fail report-bad-weeks "$err"
