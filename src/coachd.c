@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "audiodev.h"
 #include "bundle.h"
 #include "config.h"
 #include "refs.h"
@@ -31,7 +32,7 @@ struct options {
 	const char *socket;
 	const char *render;
 	unsigned rate;
-	int check, plan, phrases, verbose, keyboard, play, first;
+	int check, plan, phrases, verbose, keyboard, play, first, list_devices;
 	float volume;          /* the config's, so a render sounds as a live session */
 	unsigned gentle_ms;
 };
@@ -56,6 +57,8 @@ static void usage(FILE *out)
 		"                       the file a voice pack would hold for it\n"
 		"      --first          plan or render a first session: each step's longer\n"
 		"                       description (explain:) said after its cue\n"
+		"      --list-devices   list the sound outputs, each with the name to put\n"
+		"                       in the config's audio: device:\n"
 		"      --rate HZ        sample rate for --render and --plan (default: the\n"
 		"                       config's, %d)\n"
 		"  -v, --verbose        debug messages\n"
@@ -68,7 +71,8 @@ static void usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY, OPT_FIRST, OPT_PHRASES };
+	enum { OPT_CHECK = 256, OPT_PLAN, OPT_RENDER, OPT_RATE, OPT_PLAY, OPT_FIRST, OPT_PHRASES,
+	       OPT_LIST_DEVICES };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
@@ -82,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "first", no_argument, NULL, OPT_FIRST },
 		{ "phrases", no_argument, NULL, OPT_PHRASES },
+		{ "list-devices", no_argument, NULL, OPT_LIST_DEVICES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -105,6 +110,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_RENDER: o->render = optarg; break;
 		case OPT_FIRST: o->first = 1; break;
 		case OPT_PHRASES: o->phrases = 1; break;
+		case OPT_LIST_DEVICES: o->list_devices = 1; break;
 		case OPT_RATE:
 			/* Digits only: strtoul takes "-4294919296" as 48000 where long
 			 * has 32 bits (armhf), and a longer one where it has 64. */
@@ -271,6 +277,30 @@ static int plan_or_render(const struct options *o, const struct bundle_files *fi
 	return rc;
 }
 
+static void print_line(const char *text)
+{
+	safetext_print(stdout, "%s", text);
+}
+
+/* --list-devices: what there is, and what the config's device means.  A
+ * config that does not load is reported, and the default device assumed. */
+static int list_devices(const char *config, bool verbose)
+{
+	struct config cfg;
+	struct diag err;
+	int rc;
+
+	if (config_load(config, &cfg, &err) < 0) {
+		safetext_print(stderr, "%s\n", err.text);
+		cfg = (struct config){ 0 };
+	}
+	rc = audiodev_list_outputs(cfg.device ? cfg.device : "default", verbose, print_line);
+	if (rc < 0)
+		fprintf(stderr, "coachd: cannot start PortAudio\n");
+	config_free(&cfg);
+	return rc < 0 ? EX_UNAVAILABLE : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -286,12 +316,14 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	log_init("coachd", o.verbose);
 	/* Before any library runs: below these limits they crash or mislead. */
-	if (rlimits_check(o.check || o.plan || o.render || o.phrases ? RLIMITS_OFFLINE : RLIMITS_DAEMON, &err) < 0) {
+	if (rlimits_check(o.check || o.plan || o.render || o.phrases || o.list_devices ? RLIMITS_OFFLINE : RLIMITS_DAEMON, &err) < 0) {
 		log_error("%s", err.text);
 		return EX_CONFIG;
 	}
 	paths_find(&p, o.data_dir);
 	config = o.config ? o.config : p.config;
+	if (o.list_devices)
+		return list_devices(config, o.verbose);
 	if (!o.check && !o.plan && !o.render && !o.phrases)
 		return daemon_run(&(struct daemon_options){
 			.config = config, .routine = o.routine, .socket = o.socket,

@@ -13,6 +13,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <pa_linux_alsa.h>
+
+#include "alsaout.h"
 #include "audiohost.h"
 #include "log.h"
 
@@ -41,6 +44,11 @@ struct audiodev {
 	bool pa_ready;
 	unsigned attempts;        /* failures since the last success: logged at the first */
 	char opened[128];         /* the device opened last */
+	struct alsaout outs;      /* ALSA's cards and PCMs at the last initialization */
+	char resolved_for[128];   /* the configured name TARGET was resolved for */
+	struct out_target target; /* what it means (outname) */
+	char said[256];           /* the resolution logged last */
+	bool listing;             /* --list-devices, which says it all itself */
 	unsigned rt_demoted_seen; /* rt_demoted when last logged */
 };
 
@@ -75,18 +83,24 @@ static bool fds_available(struct audiodev *d)
 	return false;
 }
 
-/* The device named in the config: PortAudio's default for "default", else the
- * first output device whose name contains it (case-insensitive). */
-static PaDeviceIndex find_device(const char *name)
+/* The device named in the config, as resolved at the last initialization
+ * (paNoDevice when that was for another name): PortAudio's default, an ALSA
+ * PCM opened by its name (paUseHostApiSpecificDeviceSpecification), or the
+ * first output device whose PortAudio name contains it (any case). */
+static PaDeviceIndex find_device(struct audiodev *d, const char *name)
 {
 	int n = Pa_GetDeviceCount();
 
-	if (!name || strcasecmp(name, "default") == 0)
+	if (strcmp(name, d->resolved_for) != 0)
+		return paNoDevice;
+	if (d->target.how == OUT_DEFAULT)
 		return Pa_GetDefaultOutputDevice();
+	if (d->target.how == OUT_ALSA)
+		return paUseHostApiSpecificDeviceSpecification;
 	for (int i = 0; i < n; i++) {
 		const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
 
-		if (info && info->maxOutputChannels > 0 && strcasestr(info->name, name))
+		if (info && info->maxOutputChannels > 0 && strcasestr(info->name, d->target.name))
 			return i;
 	}
 	return paNoDevice;
@@ -114,11 +128,36 @@ static void log_device_line(const char *text)
 	log_info("  %s", text);
 }
 
-/* Initializes PortAudio afresh and finds DEVICE in what it sees. */
+/* Says what the configured name DEVICE means: once, and again when that
+ * changes (a USB card plugged in under `auto`). */
+static void log_target(struct audiodev *d, const char *device)
+{
+	char said[sizeof(d->said)];
+
+	if (d->target.how != OUT_ALSA || d->listing)
+		return;   /* the stream's opening names the device */
+	snprintf(said, sizeof(said), "%s=%s", device, d->target.name);
+	if (!strcmp(said, d->said))
+		return;
+	snprintf(d->said, sizeof(d->said), "%s", said);
+	log_info("audio: device '%s' is %s: %s", device, d->target.name, d->target.why);
+}
+
+/* Lists what there is: ALSA's cards and devices, and PortAudio's names. */
+static void list_outputs(struct audiodev *d, void (*line)(const char *text))
+{
+	alsaout_list(&d->outs, line);
+	line("PortAudio devices (any part of the name):");
+	audiodev_list(line);
+}
+
+/* Initializes PortAudio afresh and finds DEVICE in what there is. */
 static PaDeviceIndex initialize(struct audiodev *d, const char *device)
 {
+	char keep[OUTNAME_MAX];
 	PaDeviceIndex i;
 	PaError e;
+	int r;
 
 	if (!fds_available(d))
 		return paNoDevice;
@@ -126,19 +165,63 @@ static PaDeviceIndex initialize(struct audiodev *d, const char *device)
 		audiohost_terminate();
 		d->pa_ready = false;
 	}
-	e = audiohost_initialize(device, d->verbose);
+	/* Cards come and go (a USB speaker), so the name is resolved afresh. */
+	alsaout_read(&d->outs);
+	alsaout_resolve(&d->outs, device, &d->target);
+	snprintf(d->resolved_for, sizeof(d->resolved_for), "%s", device);
+	if (d->target.how != OUT_ALSA || !outname_pcm_base(d->target.name, keep, sizeof(keep)))
+		snprintf(keep, sizeof(keep), "%s", device);
+	e = audiohost_initialize(keep, d->verbose);
 	if (e != paNoError) {
 		if (d->attempts++ == 0)
 			log_error("audio: cannot initialize PortAudio: %s", Pa_GetErrorText(e));
 		return paNoDevice;
 	}
 	d->pa_ready = true;
-	i = find_device(device);
+	log_target(d, device);
+	i = find_device(d, device);
+	if (i == paUseHostApiSpecificDeviceSpecification && (r = alsaout_check(d->target.name)) < 0) {
+		if (d->attempts++ == 0)
+			log_error("audio: cannot open the ALSA device %s: %s", d->target.name,
+				  strerror(-r));
+		return paNoDevice;
+	}
 	if (i == paNoDevice && d->attempts++ == 0) {
 		log_error("audio: no output device matches '%s'; these are available:", device);
-		audiodev_list(log_device_line);
+		list_outputs(d, log_device_line);
 	}
 	return i;
+}
+
+int audiodev_list_outputs(const char *configured, bool verbose, void (*line)(const char *text))
+{
+	struct audiodev *d = calloc(1, sizeof(*d));
+	char text[512];
+	PaDeviceIndex i;
+
+	if (!d)
+		return -1;
+	d->verbose = verbose;
+	d->attempts = 1;   /* initialize's errors are this listing's business */
+	d->listing = true;
+	i = initialize(d, configured);
+	if (!d->pa_ready) {
+		free(d);
+		return -1;
+	}
+	list_outputs(d, line);
+	if (i == paNoDevice)
+		snprintf(text, sizeof(text), "The config's device '%s' matches none of these.", configured);
+	else if (d->target.how == OUT_PORTAUDIO)
+		snprintf(text, sizeof(text), "The config's device '%s' is PortAudio's %s.", configured,
+			 Pa_GetDeviceInfo(i)->name);
+	else
+		snprintf(text, sizeof(text), "The config's device '%s' is %s: %s.", configured,
+			 d->target.name, d->target.why);
+	line(text);
+	audiohost_terminate();
+	free(d);
+	return 0;
 }
 
 static void close_stream(struct audiodev *d)
@@ -202,33 +285,56 @@ static int set_realtime(int priority)
 	return r == 0 ? 1 : -r;
 }
 
+/* Opens a stream on OUT with CHANNELS (2 or 1), as S says. */
+static PaError open_stream(struct audiodev *d, const struct audiodev_stream *s,
+			   PaStreamParameters *out, int channels)
+{
+	out->channelCount = channels;
+	out->sampleFormat = paFloat32;   /* PortAudio converts to what the device takes */
+	out->suggestedLatency = s->latency_ms / 1000.0;
+	return Pa_OpenStream(&d->stream, NULL, out, s->rate, paFramesPerBufferUnspecified,
+			     paClipOff | paDitherOff, s->callback, s->data);
+}
+
 /* Opens and starts a stream as S says.  Returns 0 or -ENODEV (logged). */
 static int open_start(struct audiodev *d, const struct audiodev_stream *s, double *latency_s)
 {
 	PaStreamParameters out = { 0 };
-	const PaDeviceInfo *info;
+	PaAlsaStreamInfo alsa;
 	const PaStreamInfo *si;
+	const char *name;
 	PaError e;
 
 	if (!fds_available(d))
 		return -ENODEV;
 	/* PortAudio as initialized last; a lost device is looked for again by
 	 * a probe first. */
-	out.device = d->pa_ready ? find_device(s->device) : initialize(d, s->device);
+	out.device = d->pa_ready ? find_device(d, s->device) : initialize(d, s->device);
 	if (out.device == paNoDevice && d->pa_ready)
 		out.device = initialize(d, s->device);
 	if (out.device == paNoDevice)
 		return -ENODEV;
-	info = Pa_GetDeviceInfo(out.device);
-	*s->channels = info->maxOutputChannels >= 2 ? 2 : 1;
-	out.channelCount = *s->channels;
-	out.sampleFormat = paFloat32;
-	out.suggestedLatency = s->latency_ms / 1000.0;
-	e = Pa_OpenStream(&d->stream, NULL, &out, s->rate, paFramesPerBufferUnspecified,
-			  paClipOff | paDitherOff, s->callback, s->data);
+	if (out.device == paUseHostApiSpecificDeviceSpecification) {
+		/* An ALSA PCM by its name, which PortAudio need not list. */
+		PaAlsa_InitializeStreamInfo(&alsa);
+		alsa.deviceString = d->target.name;
+		out.hostApiSpecificStreamInfo = &alsa;
+		name = d->target.name;
+		*s->channels = 2;
+	} else {
+		const PaDeviceInfo *info = Pa_GetDeviceInfo(out.device);
+
+		name = info->name;
+		*s->channels = info->maxOutputChannels >= 2 ? 2 : 1;
+	}
+	e = open_stream(d, s, &out, *s->channels);
+	if (e == paInvalidChannelCount && *s->channels == 2) {
+		*s->channels = 1;   /* a mono device without a plug in front */
+		e = open_stream(d, s, &out, *s->channels);
+	}
 	if (e != paNoError) {
 		if (d->attempts++ == 0)
-			log_error("audio: cannot open '%s' at %u Hz: %s", info->name, s->rate,
+			log_error("audio: cannot open '%s' at %u Hz: %s", name, s->rate,
 				  Pa_GetErrorText(e));
 		d->stream = NULL;
 		return -ENODEV;
@@ -237,14 +343,14 @@ static int open_start(struct audiodev *d, const struct audiodev_stream *s, doubl
 	si = Pa_GetStreamInfo(d->stream);
 	*latency_s = si ? si->outputLatency : s->latency_ms / 1000.0;
 	/* Said once, and again when it changes: a stream opens at every session. */
-	log_msg(strcmp(d->opened, info->name) ? LOG_INFO : LOG_DEBUG,
-		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", info->name, s->rate,
+	log_msg(strcmp(d->opened, name) ? LOG_INFO : LOG_DEBUG,
+		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", name, s->rate,
 		*s->channels, *s->channels > 1 ? "s" : "", *latency_s * 1000);
-	snprintf(d->opened, sizeof(d->opened), "%s", info->name);
+	snprintf(d->opened, sizeof(d->opened), "%s", name);
 	e = Pa_StartStream(d->stream);
 	if (e != paNoError) {
 		if (d->attempts++ == 0)
-			log_error("audio: cannot start '%s': %s", info->name, Pa_GetErrorText(e));
+			log_error("audio: cannot start '%s': %s", name, Pa_GetErrorText(e));
 		Pa_CloseStream(d->stream);
 		d->stream = NULL;
 		return -ENODEV;

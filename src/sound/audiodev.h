@@ -71,4 +71,10 @@ void audiodev_state(struct audiodev *d, struct audiodev_state *st);
  * Only where PortAudio is initialized and no other thread uses it. */
 void audiodev_list(void (*line)(const char *text));
 
+/* What `coachd --list-devices` prints, through LINE: the names
+ * `audio: device:` takes (ALSA's cards and devices, what `auto` picks,
+ * PortAudio's names) and what CONFIGURED (the config's) means now.  Only
+ * where no audiodev runs.  Returns 0, or -1 when PortAudio cannot start. */
+int audiodev_list_outputs(const char *configured, bool verbose, void (*line)(const char *text));
+
 #endif

@@ -148,9 +148,17 @@ static void alsa_quiet(const char *file, int line, const char *function, int err
 
 PaError audiohost_initialize(const char *device, bool verbose)
 {
+	PaError e;
+
 	snd_lib_error_set_handler(verbose ? NULL : alsa_quiet);
 	prune_pcms(device);
-	return Pa_Initialize();
+	e = Pa_Initialize();
+	/* PortAudio has probed (and copied the names it lists): put the
+	 * configuration back whole, so that a PCM opened by its name finds
+	 * every PCM it names, such as plug:bluealsa or a plug over pulse. */
+	snd_config_update_free_global();
+	snd_config_update();
+	return e;
 }
 
 void audiohost_terminate(void)

@@ -29,16 +29,22 @@ if command -v strace >/dev/null; then
 		maps=$(cat "/proc/$pid/maps" 2>/dev/null)
 		dsp=$(grep -c '"/dev/dsp' "$E2E_TMP/strace.log")
 		jack=$(grep -c 'jack_db\|/dev/shm/jack' "$E2E_TMP/strace.log")
-		plugins=$(grep -o 'libasound_module_[a-z_]*' <<<"$maps" | sort -u | tr '\n' ' ')
-		echo "probe: $dsp opens of /dev/dsp*, $jack of JACK's files; ALSA plugins mapped: ${plugins:-none}"
+		# What was opened, not what stays mapped: once PortAudio has probed,
+		# coachd puts ALSA's configuration back whole, which unloads plugins.
+		# conf_pulse is the hook of pulse's own configuration file, which
+		# alsa-lib runs whenever it reads its configuration.
+		plugins=$(grep -v ENOENT "$E2E_TMP/strace.log" | grep -o 'libasound_module_[a-z_]*' |
+			  sort -u | tr '\n' ' ')
+		echo "probe: $dsp opens of /dev/dsp*, $jack of JACK's files; ALSA plugins opened: ${plugins:-none}"
 		[ -n "$maps" ] || fail probe-maps "no /proc/PID/maps for coachd (pid '$pid')"
 		[ "$dsp" -eq 0 ] && pass probe-no-oss || fail probe-no-oss "$dsp opens of /dev/dsp*"
 		[ "$jack" -eq 0 ] && pass probe-no-jack || fail probe-no-jack "$jack opens of JACK's files"
 		if ! grep -q 'libavcodec\|libhwy' <<<"$maps" &&
-		   [ "$plugins" = "libasound_module_pcm_pulse " ]; then
+		   ! grep -v ENOENT "$E2E_TMP/strace.log" | grep -q 'libavcodec\|libhwy' &&
+		   [ "$plugins" = "libasound_module_conf_pulse libasound_module_pcm_pulse " ]; then
 			pass probe-no-plugins
 		else
-			fail probe-no-plugins "plugins: $plugins; libavcodec: $(grep -c libavcodec <<<"$maps")"
+			fail probe-no-plugins "plugins: $plugins; libavcodec: $(grep -c libavcodec "$E2E_TMP/strace.log")"
 		fi
 	else
 		fail probe-started "${STATUS:-no status}"
