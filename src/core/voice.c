@@ -104,8 +104,8 @@ static const char *const fallback[PHRASE_MAX] = {
 	[PHRASE_HURT] = "Let's skip that one today.",
 	[PHRASE_SNOOZED] = "All right. I'll remind you again in {n} minutes.",
 	[PHRASE_NOT_TODAY] = "All right, not today. Rest well, and see you tomorrow.",
-	[PHRASE_CHECKIN] = "How much does your back hurt today, from 0 to 10? Press play once for "
-			   "each point, or next for none.",
+	[PHRASE_CHECKIN] = ("How much does your back hurt today, from 0 to 10? Press play once for "
+			    "each point, or next for none."),
 	[PHRASE_CHECKIN_ANSWER] = "Your back: {n} out of 10. Thank you.",
 	[PHRASE_TODAY] = "Today: {name}.",
 };
