@@ -648,6 +648,11 @@ static void on_tick(void *ctx)
 	player_status(d->player, &ps);
 	track(d, &ps);
 	show_led(d, &ps);
+	/* The speech the next seconds need read ahead, what was said handed
+	 * back: the session's memory stays that of a few clips. */
+	if (d->bundle)
+		bundle_page(d->bundle, ps.state == SESSION_RUNNING || ps.state == SESSION_PAUSED
+				       ? ps.pos : UINT64_MAX);
 	if (is_idle(&ps)) {
 		install_pending(d);
 		if (d->idle_clip) {

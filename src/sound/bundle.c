@@ -107,6 +107,10 @@ static int speech_failed(const struct tally *t, const struct bundle *b, const ch
 		return diag_set(err, path, line, column,
 				"'%s' takes more than %d s to say (expected shorter sentences)",
 				snip, SPEECH_MAX_SECONDS);
+	/* espeak-ng started with the first sentence to synthesize, and could
+	 * not, or has no such voice: said at the profile's espeak: line. */
+	if (t->error == -EINVAL && speech_check_voice(&b->voice, err) < 0)
+		return -1;
 	return diag_set(err, path, line, column, "cannot say '%s': %s", snip,
 			strerror(t->error < 0 ? -t->error : EIO));
 }
@@ -291,6 +295,11 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		diag_set(err, f->routine, 0, 0, "out of memory");
 		goto err_free;
 	}
+	b->paging = calloc(tally.n ? tally.n : 1, sizeof(*b->paging));
+	if (!b->paging) {
+		diag_set(err, f->routine, 0, 0, "out of memory");
+		goto err_free;
+	}
 	b->speech = tally.clips;
 	b->nspeech = tally.n;
 	tally.clips = NULL;
@@ -310,6 +319,37 @@ err_free:
 	return -1;
 }
 
+void bundle_page(struct bundle *b, uint64_t pos)
+{
+	const struct plan *p = &b->plan;
+	uint64_t until = pos == UINT64_MAX ? 0 : pos + (uint64_t)p->rate * BUNDLE_READ_AHEAD_S;
+	/* Once after a session: what it said last is handed back too. */
+	bool changed = pos == UINT64_MAX && !b->handed_back;
+	size_t i;
+
+	for (i = 0; i < b->nspeech; i++)
+		b->paging[i] &= ~BUNDLE_WANTED;
+	for (i = 0; i < p->ncues && p->cues[i].at < until; i++) {
+		const struct plan_cue *q = &p->cues[i];
+
+		if (q->text >= 0 && (size_t)q->text < b->nspeech && q->at + q->length > pos)
+			b->paging[q->text] |= BUNDLE_WANTED;
+	}
+	for (i = 0; i < b->nspeech && !changed; i++)
+		changed = !(b->paging[i] & BUNDLE_WANTED) != !(b->paging[i] & BUNDLE_PAGED);
+	b->handed_back = pos == UINT64_MAX;
+	if (!changed)
+		return;
+	/* Every clip told, not only those that changed: the ones not wanted
+	 * may have been played meanwhile (acknowledgements, a control's jump). */
+	for (i = 0; i < b->nspeech; i++) {
+		bool wanted = b->paging[i] & BUNDLE_WANTED;
+
+		clip_page(&b->speech[i], wanted);
+		b->paging[i] = wanted ? BUNDLE_PAGED : 0;
+	}
+}
+
 void bundle_free(struct bundle *b)
 {
 	free(b->reminder.pcm);
@@ -317,6 +357,7 @@ void bundle_free(struct bundle *b)
 	for (size_t i = 0; i < b->nspeech; i++)
 		clip_free(&b->speech[i]);
 	free(b->speech);
+	free(b->paging);
 	plan_free(&b->plan);
 	sounds_free(b->sounds);
 	voice_free(&b->voice);

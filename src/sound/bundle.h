@@ -26,6 +26,8 @@ struct bundle {
 	struct clip *speech;        /* the plan's texts spoken, the bundle's own
 				     * (mapped from the speech cache when there is one) */
 	size_t nspeech;
+	unsigned char *paging;      /* per text: BUNDLE_PAGED, BUNDLE_WANTED */
+	bool handed_back;           /* bundle_page handed every clip back */
 	struct clip reminder;       /* the reminder chime then "Good morning..." */
 	bool first;                 /* laid out as a first session (explanations said) */
 };
@@ -62,6 +64,23 @@ int bundle_check_pack(const struct voice *v, struct diag *err);
  * sentences synthesized). */
 int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn);
+
+#define BUNDLE_PAGED  1u    /* read ahead by bundle_page */
+#define BUNDLE_WANTED 2u    /* wanted by the current bundle_page call */
+
+/* How far ahead of the session bundle_page reads the speech. */
+#define BUNDLE_READ_AHEAD_S 10
+
+/* Keeps in memory only the speech the session needs soon: the mapped clips
+ * of the cues sounding from plan frame POS to BUNDLE_READ_AHEAD_S later are
+ * read ahead into the page cache; the pages of every other clip (those
+ * played, an acknowledgement said) are handed back (clip_page), so the
+ * session's memory does not grow with what it has said.  POS = UINT64_MAX:
+ * no session, everything handed back.  Acts only when that set changes.
+ * From the event loop, never the audio callback (madvise is a system call);
+ * a clip needed sooner is still played, its pages mapped from the page cache
+ * as the mixer reads them. */
+void bundle_page(struct bundle *b, uint64_t pos);
 
 void bundle_free(struct bundle *b);
 

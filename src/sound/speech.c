@@ -263,7 +263,11 @@ int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 	if (check_voice(v, rate, err) < 0)
 		return -1;
 	want = (struct profile){ v->espeak, v->rate, v->pitch, rate, NULL };
-	status = engine_use(&want);
+	/* Checked now only when espeak-ng already runs: starting it (and
+	 * finding a voice: reading every voice file) is most of a warm start,
+	 * when every sentence comes from the cache.  Otherwise the first
+	 * sentence synthesized finds out (speech_error: -EINVAL). */
+	status = engine.ready ? engine_use(&want) : ENS_OK;
 	if (status != ENS_OK)
 		return voice_error(v, status, err);
 	for (i = 0; i < s->nprofiles; i++) {
@@ -296,7 +300,7 @@ struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err
 {
 	struct speech *s;
 
-	if (check_voice(v, rate, err) < 0 || engine_start(err) < 0)
+	if (check_voice(v, rate, err) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -378,14 +382,16 @@ static void trim(const int16_t *pcm, size_t n, unsigned rate, size_t *start, siz
 static int synthesize(const struct speech *s, const char *text, struct clip *out)
 {
 	const struct profile *p = &s->profiles[s->current];
-	struct synth b = { .max = (size_t)engine.native_rate * SPEECH_MAX_SECONDS };
+	struct synth b = { 0 };
 	espeak_ng_STATUS status;
 	size_t start, end;
 	float *f;
 	int rc;
 
-	if (engine_use(p) != ENS_OK)
+	/* espeak-ng starts with the first sentence it must speak. */
+	if (engine_start(&(struct diag){ 0 }) < 0 || engine_use(p) != ENS_OK)
 		return -EINVAL;
+	b.max = (size_t)engine.native_rate * SPEECH_MAX_SECONDS;
 	status = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 				      espeakCHARS_UTF8, NULL, &b);
 	if (status != ENS_OK || b.failed) {

@@ -3,8 +3,9 @@
  *
  * libespeak-ng keeps global state and is not reentrant: calls into this module
  * must never overlap, whatever the number of speech objects (keep them on one
- * thread).  It is loaded by the first speech_new and stays loaded until the
- * process exits: libespeak-ng 1.51 hangs in espeak_Terminate the second time
+ * thread).  It is started by the first sentence that must be synthesized (a
+ * start whose every sentence is in the disk cache never starts it: that
+ * would be most of its time) and stays loaded until the process exits: libespeak-ng 1.51 hangs in espeak_Terminate the second time
  * a process calls it, so it cannot be stopped in speech_free and started
  * again later (on a reload with another voice, say).
  *
@@ -39,8 +40,10 @@ struct speech;
 /* Called with a one-line message for each voice-pack file that cannot be used. */
 typedef void speech_warn_fn(const char *message);
 
-/* Initializes libespeak-ng with voice V at output RATE.  Returns NULL with ERR
- * filled when espeak-ng or the voice cannot be loaded. */
+/* A speech object speaking with voice V at output RATE.  Returns NULL with
+ * ERR filled when V's settings are out of range, or, once espeak-ng runs,
+ * when it has no such voice; before that, the first sentence synthesized
+ * fails with -EINVAL (speech_check_voice then says why). */
 struct speech *speech_new(const struct voice *v, unsigned rate, struct diag *err);
 
 /* Checks that espeak-ng can speak as V: its voice exists (and an MBROLA
@@ -51,7 +54,7 @@ int speech_check_voice(const struct voice *v, struct diag *err);
 
 /* Switches S to voice V at output RATE for later speech_get calls; clips
  * already returned stay valid until speech_free.  Returns 0, or -1 with ERR
- * filled (S keeps its previous voice). */
+ * filled (S keeps its previous voice); V is checked as in speech_new. */
 int speech_set_voice(struct speech *s, const struct voice *v, unsigned rate,
 		     struct diag *err);
 
@@ -78,7 +81,8 @@ void speech_interrupt(bool on);
 
 /* Why the last speech_get that returned NULL failed: -EFBIG for a text
  * longer than SPEECH_MAX_SECONDS, -ENOMEM, -ECANCELED (speech_interrupt), or
- * -EIO (espeak-ng refused it). */
+ * -EINVAL (espeak-ng cannot start, or has no such voice: speech_check_voice
+ * says why), or -EIO (espeak-ng refused it). */
 int speech_error(const struct speech *s);
 
 /* Keeps S's speech in CACHE too (NULL: none): a text found there is read
