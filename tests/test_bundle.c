@@ -1,7 +1,10 @@
 /* Loading a bundle within its budgets (issue 16): a sentence too long to
  * say, and a routine whose speech runs past BUNDLE_MAX_SPEECH_S, are errors
  * located at the step or cue that says them, never a cue silently left out. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,6 +147,101 @@ static void the_shipped_routine_loads(void **state)
 	bundle_free(&b);
 }
 
+static void remove_folder(const char *folder)
+{
+	DIR *d = opendir(folder);
+	struct dirent *de;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' || (de->d_name[1] && de->d_name[1] != '.'))
+			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
+	closedir(d);
+	assert_int_equal(rmdir(folder), 0);
+}
+
+/* Kilobytes of the mapping at MAP resident in this process (smaps' Rss). */
+static long resident_kb(const void *map)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool found = false;
+	long kb = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start;
+
+		if (!found && sscanf(line, "%lx-", &start) == 1 && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			found = start == (unsigned long)(uintptr_t)map;
+		else if (found && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* Issue 17: a session's memory does not grow with what it has said.  The
+ * clips are mappings of the cache's files; bundle_page keeps the pages of
+ * the speech of the next seconds and hands back every other clip's, the
+ * played ones and the acknowledgements included. */
+static void a_session_keeps_only_the_speech_it_needs_soon(void **state)
+{
+	char cache_dir[sizeof(dir) + 16];
+	struct bundle_files files = {
+		.routine = "tests/routines/e2e-short.yaml", .voices_dir = "voices",
+		.sounds_dir = "sounds", .voice = "en",
+	};
+	struct bundle b;
+	struct diag err;
+	size_t wanted = 0, mapped = 0;
+	uint64_t until;
+	volatile int64_t sum = 0;
+
+	(void)state;
+	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
+	files.cache = diskcache_open(cache_dir, 1 << 30, &err);
+	assert_non_null(files.cache);
+	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+		fail_msg("%s", err.text);
+	/* Played: every sample read, as the mixer reads them. */
+	for (size_t i = 0; i < b.nspeech; i++) {
+		for (uint32_t k = 0; k < b.speech[i].frames; k++)
+			sum += b.speech[i].pcm[k];
+		if (b.speech[i].map) {
+			mapped++;
+			assert_true(resident_kb(b.speech[i].map) > 0);
+		}
+	}
+	assert_true(mapped > 3 && mapped == b.nspeech);
+	bundle_page(&b, 0);
+	until = (uint64_t)b.plan.rate * BUNDLE_READ_AHEAD_S;
+	for (size_t i = 0; i < b.nspeech; i++) {
+		bool soon = false;
+
+		for (size_t c = 0; c < b.plan.ncues; c++)
+			soon |= b.plan.cues[c].text == (int)i && b.plan.cues[c].at < until;
+		wanted += soon;
+		if (soon)
+			assert_true(resident_kb(b.speech[i].map) > 0);
+		else
+			assert_int_equal(resident_kb(b.speech[i].map), 0);
+	}
+	assert_true(wanted > 0 && wanted < b.nspeech);
+	/* No session: all handed back; the samples are still there to play. */
+	bundle_page(&b, UINT64_MAX);
+	for (size_t i = 0; i < b.nspeech; i++)
+		assert_int_equal(resident_kb(b.speech[i].map), 0);
+	for (size_t i = 0; i < b.nspeech; i++)
+		for (uint32_t k = 0; k < b.speech[i].frames; k++)
+			sum -= b.speech[i].pcm[k];
+	assert_int_equal(sum, 0);
+	bundle_free(&b);
+	diskcache_free(files.cache);
+	remove_folder(cache_dir);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -169,6 +267,7 @@ int main(void)
 		cmocka_unit_test(speech_past_the_budget_is_located),
 		cmocka_unit_test(the_shipped_routine_loads),
 		cmocka_unit_test(an_interrupted_load_gives_up_at_once),
+		cmocka_unit_test(a_session_keeps_only_the_speech_it_needs_soon),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
