@@ -20,7 +20,8 @@ static void from_tree(struct paths *p, const char *top)
 }
 
 /* The checkout that holds the running executable (build/coachd, or a deeper
- * build folder such as build/asan/coachd), if there is one. */
+ * build folder such as build/asan/coachd or CI's build/ci-cross/arm64/coachd),
+ * if there is one. */
 static bool find_checkout(char *top, size_t size)
 {
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
@@ -29,7 +30,7 @@ static bool find_checkout(char *top, size_t size)
 	if (n <= 0)
 		return false;
 	exe[n] = '\0';
-	for (int up = 0; up < 3; up++) {
+	for (int up = 0; up < 4; up++) {
 		char *slash = strrchr(exe, '/');
 
 		if (!slash || slash == exe)
