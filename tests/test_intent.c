@@ -246,12 +246,37 @@ static void answers_to_the_reminder(void **state)
 	assert_string_equal(reply, "error: a session is running; stop it first");
 }
 
+/* `coachctl checkin N`: 0 to 10, nothing else; the daemon says whether a
+ * check-in is being asked. */
+static void checkin_answers(void **state)
+{
+	char reply[256];
+	struct intent in;
+
+	(void)state;
+	in = request("checkin 0", SESSION_FINISHED, true, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_CHECKIN);
+	assert_int_equal(in.answer, 0);
+	in = request("checkin 10", SESSION_IDLE, true, reply, sizeof(reply));
+	assert_int_equal(in.kind, INTENT_CHECKIN);
+	assert_int_equal(in.answer, 10);
+	assert_refused("checkin 11", SESSION_IDLE, true,
+		       "error: the check-in's answer is a number from 0 (no pain) to 10 (got '11')");
+	assert_refused("checkin -1", SESSION_IDLE, true,
+		       "error: the check-in's answer is a number from 0 (no pain) to 10 (got '-1')");
+	assert_refused("checkin 3x", SESSION_IDLE, true,
+		       "error: the check-in's answer is a number from 0 (no pain) to 10 (got '3x')");
+	assert_refused("checkin +3", SESSION_IDLE, true,
+		       "error: the check-in's answer is a number from 0 (no pain) to 10 (got '+3')");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(controls_apply_where_they_make_sense),
 		cmocka_unit_test(before_the_routine_is_loaded),
 		cmocka_unit_test(the_other_requests),
+		cmocka_unit_test(checkin_answers),
 		cmocka_unit_test(a_control_behind_an_unapplied_one_is_busy),
 		cmocka_unit_test(gestures),
 		cmocka_unit_test(keys),
