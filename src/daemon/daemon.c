@@ -87,6 +87,8 @@ static void on_gesture(void *ctx, enum gesture g);
 static void arm_schedule(struct daemon *d);
 static int control(struct daemon *d, enum session_control c);
 static void arm_ask(struct daemon *d);
+static void on_ask_timer(void *ctx);
+static uint64_t now_ms(void);
 
 static const char *default_config_path(const struct daemon *d)
 {
@@ -279,6 +281,13 @@ static int control(struct daemon *d, enum session_control c)
 
 	player_status(d->player, &ps);
 	if (c == SESSION_PLAY && (ps.state == SESSION_IDLE || ps.state == SESSION_FINISHED)) {
+		/* A new session (coachctl, the schedule) ends a check-in still
+		 * asked: unanswered, its session is written now. */
+		if (checkin_ask_gesture(&d->ask, GESTURE_PLAY_LONG, now_ms()) != -2) {
+			if (d->ask_timer)
+				loop_cancel(d->loop, d->ask_timer);
+			on_ask_timer(d);
+		}
 		set_volume_for_now(d);
 		reminders_session_started(d->reminders);
 	}
