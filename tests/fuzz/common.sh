@@ -31,12 +31,14 @@ declare -A FUZZ_DICT=([routine]=yaml.dict [config]=yaml.dict [output]=yaml.dict 
 # protocol and, from system/, systemd's notifications and the log; the voice
 # harness also asks espeak-ng for the profile's voice (speech, and under it
 # pcm, loudness, wavfile and packname for voice packs); the request harness
-# runs the session model (intent, tracker too).
+# runs the session model (intent, tracker too).  The config reads the
+# check-in's mode (checkin, and the dates under it); speech keeps its clips
+# in sound/clip.
 FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine core/config core/control
 	core/safetext core/utf8 core/plan core/plan_print core/status core/voice core/session
-	core/tone core/intent core/tracker core/cachekey core/packname system/notify system/log
+	core/tone core/intent core/tracker core/cachekey core/packname core/checkin core/history_date system/notify system/log
 	system/diskcache system/safefile
-	sound/pcm sound/loudness sound/wavfile sound/speech)
+	sound/pcm sound/loudness sound/wavfile sound/speech sound/clip)
 
 FUZZ_CC=${FUZZ_CC:-clang}
 read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr sndfile)
