@@ -192,7 +192,11 @@ procs_using() {  # procs_using DIR
 # --- tools -------------------------------------------------------------------
 
 tool_wav() { "$BUILD/tests/tool_wav" "$@"; }
-tool_paplay() { "$BUILD/tests/tool_paplay" "$@"; }
+# The harness's own player, at coachd's real-time priority where allowed:
+# it checks the measuring chain, not how a test tool fares under load.
+tool_paplay() {
+	if chrt -f 5 true 2>/dev/null; then chrt -f 5 "$BUILD/tests/tool_paplay" "$@"; else "$BUILD/tests/tool_paplay" "$@"; fi
+}
 
 # --- PulseAudio ----------------------------------------------------------------
 
@@ -233,6 +237,12 @@ _pulse_server_up() {
 	fi
 	# shellcheck disable=SC2034  # read by the scripts
 	PULSE_START_MS=$(($(now_ms) - t0))
+	# The server stands in for a sound card, whose clock no load delays:
+	# real-time priority where allowed (root, as in CI), as PulseAudio's
+	# own threads get through rtkit on a desktop.  Without it, a busy
+	# machine (CI runs a VM and cross builds beside make test) made the
+	# null sink late, and recordings had gaps no coach code made.
+	chrt -a -f -p 20 "$PULSE_PID" >/dev/null 2>&1 || :
 	pactl set-default-sink "$PULSE_SINK" && pactl set-default-source "$PULSE_SINK.monitor"
 }
 
