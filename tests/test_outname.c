@@ -138,6 +138,26 @@ static void pcm_base(void **state)
 	assert_false(outname_pcm_base("averyveryverylongname", base, sizeof(base)));
 }
 
+static void rates(void **state)
+{
+	unsigned r[16];
+	size_t n;
+
+	(void)state;
+	n = outname_rates(48000, r, 16);
+	assert_int_equal(n, 9);
+	assert_int_equal(r[0], 48000);
+	assert_int_equal(r[1], 44100);
+	n = outname_rates(12000, r, 16);
+	assert_int_equal(n, 10);
+	assert_int_equal(r[0], 12000);
+	assert_int_equal(r[1], 48000);
+	for (size_t i = 1; i < n; i++)
+		assert_int_not_equal(r[i], 12000);
+	assert_int_equal(outname_rates(44100, r, 2), 2);
+	assert_int_equal(r[1], 48000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +166,7 @@ int main(void)
 		cmocka_unit_test(auto_choice),
 		cmocka_unit_test(names),
 		cmocka_unit_test(pcm_base),
+		cmocka_unit_test(rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,6 +86,20 @@ bool outname_pcm_base(const char *pcm, char *out, size_t size)
 	return true;
 }
 
+size_t outname_rates(unsigned wanted, unsigned *out, size_t max)
+{
+	static const unsigned common[] = { 48000, 44100, 96000, 88200, 32000, 22050, 16000,
+					   11025, 8000 };
+	size_t n = 0;
+
+	if (n < max && wanted)
+		out[n++] = wanted;
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]) && n < max; i++)
+		if (common[i] != wanted)
+			out[n++] = common[i];
+	return n;
+}
+
 static void target(struct out_target *t, enum out_how how, const char *name)
 {
 	t->how = how;

@@ -64,6 +64,11 @@ struct out_target {
 void outname_resolve(const char *want, const struct sound_card *cards, size_t ncards,
 		     const char *const *pcms, size_t npcms, struct out_target *t);
 
+/* The rates to try on a device that does not take WANTED, WANTED first,
+ * then the common ones (48000, 44100, 96000, ...), each once: up to MAX
+ * into OUT.  Returns how many. */
+size_t outname_rates(unsigned wanted, unsigned *out, size_t max);
+
 /* The part of an ALSA PCM string before its arguments: "hdmi" for
  * "hdmi:CARD=vc4hdmi0", into OUT; false when it cannot be a PCM name
  * (empty, spaces, too long). */

@@ -645,6 +645,19 @@ static void on_gesture(void *ctx, enum gesture g)
 		act(d, gesture_intent, (int)g);
 }
 
+/* The device does not play the rate the routine was prepared at (the
+ * player has said so): prepare it at the one it plays, which is from now on
+ * the rate the stream plays.  The speech cache keys on the rate. */
+static void follow_device_rate(struct daemon *d)
+{
+	unsigned rate = player_device_rate(d->player);
+
+	if (!rate || rate == d->config.rate)
+		return;
+	d->config.rate = rate;
+	request_load(d);
+}
+
 /* Housekeeping while the player has something to watch. */
 static void on_tick(void *ctx)
 {
@@ -654,6 +667,7 @@ static void on_tick(void *ctx)
 
 	d->tick_id = 0;
 	next = player_tick(d->player);
+	follow_device_rate(d);
 	player_status(d->player, &ps);
 	track(d, &ps);
 	show_led(d, &ps);

@@ -33,6 +33,7 @@ struct audiodev {
 	unsigned start_gen, probe_gen;
 	struct audiodev_stream want;
 	char probe_device[128];
+	unsigned probe_rate;
 	bool forget;
 
 	/* Done, set by the thread (under lock). */
@@ -285,19 +286,65 @@ static int set_realtime(int priority)
 	return r == 0 ? 1 : -r;
 }
 
+/* The output parameters for DEVICE (as find_device returns it), with
+ * ALSA for the stream info of a PCM opened by name. */
+static void out_params(struct audiodev *d, PaDeviceIndex device, PaAlsaStreamInfo *alsa,
+		       PaStreamParameters *out, unsigned latency_ms)
+{
+	*out = (PaStreamParameters){ .device = device, .sampleFormat = paFloat32,
+				     .suggestedLatency = latency_ms / 1000.0 };
+	if (device == paUseHostApiSpecificDeviceSpecification) {
+		PaAlsa_InitializeStreamInfo(alsa);
+		alsa->deviceString = d->target.name;
+		out->hostApiSpecificStreamInfo = alsa;
+		out->channelCount = 2;
+	} else {
+		const PaDeviceInfo *info = Pa_GetDeviceInfo(device);
+
+		out->channelCount = info && info->maxOutputChannels < 2 ? 1 : 2;
+	}
+}
+
+/* The rate DEVICE plays when it does not take WANTED: the first of
+ * outname_rates that PortAudio says it takes.  0 when it takes WANTED, or
+ * when that cannot be known (the device busy, gone). */
+static unsigned playable_rate(struct audiodev *d, PaDeviceIndex device, unsigned wanted)
+{
+	unsigned rates[12];
+	size_t n = outname_rates(wanted, rates, sizeof(rates) / sizeof(rates[0]));
+	PaStreamParameters out;
+	PaAlsaStreamInfo alsa;
+
+	out_params(d, device, &alsa, &out, 100);
+	for (size_t i = 0; i < n; i++) {
+		PaError e = Pa_IsFormatSupported(NULL, &out, rates[i]);
+
+		if (e == paInvalidChannelCount && out.channelCount == 2) {
+			out.channelCount = 1;   /* as open_start tries it */
+			e = Pa_IsFormatSupported(NULL, &out, rates[i]);
+		}
+		log_debug("audio: %u Hz: %s", rates[i], Pa_GetErrorText(e));
+		if (e == paFormatIsSupported)
+			return i == 0 ? 0 : rates[i];
+		if (e != paInvalidSampleRate)
+			return 0;
+	}
+	return 0;
+}
+
 /* Opens a stream on OUT with CHANNELS (2 or 1), as S says. */
 static PaError open_stream(struct audiodev *d, const struct audiodev_stream *s,
 			   PaStreamParameters *out, int channels)
 {
-	out->channelCount = channels;
-	out->sampleFormat = paFloat32;   /* PortAudio converts to what the device takes */
-	out->suggestedLatency = s->latency_ms / 1000.0;
+	out->channelCount = channels;   /* paFloat32: PortAudio converts to what the device takes */
 	return Pa_OpenStream(&d->stream, NULL, out, s->rate, paFramesPerBufferUnspecified,
 			     paClipOff | paDitherOff, s->callback, s->data);
 }
 
-/* Opens and starts a stream as S says.  Returns 0 or -ENODEV (logged). */
-static int open_start(struct audiodev *d, const struct audiodev_stream *s, double *latency_s)
+/* Opens and starts a stream as S says.  Returns 0, -ENODEV (logged), or
+ * -ERANGE when the device does not take S's rate but takes *RATE. */
+static int open_start(struct audiodev *d, const struct audiodev_stream *s, double *latency_s,
+		      unsigned *rate)
 {
 	PaStreamParameters out = { 0 };
 	PaAlsaStreamInfo alsa;
@@ -314,23 +361,19 @@ static int open_start(struct audiodev *d, const struct audiodev_stream *s, doubl
 		out.device = initialize(d, s->device);
 	if (out.device == paNoDevice)
 		return -ENODEV;
-	if (out.device == paUseHostApiSpecificDeviceSpecification) {
-		/* An ALSA PCM by its name, which PortAudio need not list. */
-		PaAlsa_InitializeStreamInfo(&alsa);
-		alsa.deviceString = d->target.name;
-		out.hostApiSpecificStreamInfo = &alsa;
-		name = d->target.name;
-		*s->channels = 2;
-	} else {
-		const PaDeviceInfo *info = Pa_GetDeviceInfo(out.device);
-
-		name = info->name;
-		*s->channels = info->maxOutputChannels >= 2 ? 2 : 1;
-	}
+	/* An ALSA PCM by its name (which PortAudio need not list), or
+	 * PortAudio's device. */
+	out_params(d, out.device, &alsa, &out, s->latency_ms);
+	name = out.hostApiSpecificStreamInfo ? d->target.name : Pa_GetDeviceInfo(out.device)->name;
+	*s->channels = out.channelCount;
 	e = open_stream(d, s, &out, *s->channels);
 	if (e == paInvalidChannelCount && *s->channels == 2) {
 		*s->channels = 1;   /* a mono device without a plug in front */
 		e = open_stream(d, s, &out, *s->channels);
+	}
+	if (e == paInvalidSampleRate && (*rate = playable_rate(d, out.device, s->rate)) != 0) {
+		d->stream = NULL;
+		return -ERANGE;   /* said by the player, which has everything prepared at *RATE */
 	}
 	if (e != paNoError) {
 		if (d->attempts++ == 0)
@@ -371,7 +414,7 @@ static void *run(void *arg)
 		}
 		if (d->want_stream && d->st.started != d->start_gen) {
 			struct audiodev_stream s = d->want;
-			unsigned gen = d->start_gen;
+			unsigned gen = d->start_gen, rate = 0;
 			double latency = 0;
 			int r, rt;
 
@@ -379,7 +422,7 @@ static void *run(void *arg)
 			pthread_mutex_unlock(&d->lock);
 			close_stream(d);
 			rt = s.rt_priority ? set_realtime(s.rt_priority) : 0;
-			r = open_start(d, &s, &latency);
+			r = open_start(d, &s, &latency, &rate);
 			if (rt > 0)
 				set_realtime(0);   /* this thread's own work is not urgent */
 			pthread_mutex_lock(&d->lock);
@@ -389,6 +432,8 @@ static void *run(void *arg)
 			d->st.started = gen;
 			d->st.start_result = r;
 			d->st.latency_s = latency;
+			if (r == -ERANGE)
+				d->st.rate = rate;
 		} else if (!d->want_stream && d->stream) {
 			d->st.busy = true;
 			pthread_mutex_unlock(&d->lock);
@@ -398,19 +443,24 @@ static void *run(void *arg)
 			d->st.stream = false;
 		} else if (d->st.probed != d->probe_gen && !d->stream && !d->quit) {
 			char device[sizeof(d->probe_device)];
-			unsigned gen = d->probe_gen;
+			unsigned gen = d->probe_gen, want = d->probe_rate, rate = 0;
+			PaDeviceIndex i;
 			int r;
 
 			memcpy(device, d->probe_device, sizeof(device));
 			d->st.busy = true;
 			pthread_mutex_unlock(&d->lock);
-			r = initialize(d, device) == paNoDevice ? -ENODEV : 0;
-			if (r == 0)
+			i = initialize(d, device);
+			r = i == paNoDevice ? -ENODEV : 0;
+			if (r == 0) {
 				d->attempts = 0;
+				rate = want ? playable_rate(d, i, want) : 0;
+			}
 			pthread_mutex_lock(&d->lock);
 			d->st.busy = false;
 			d->st.probed = gen;
 			d->st.probe_result = r;
+			d->st.rate = rate;
 		} else if (d->quit) {
 			break;
 		} else {
@@ -501,12 +551,13 @@ void audiodev_stop(struct audiodev *d)
 	pthread_mutex_unlock(&d->lock);
 }
 
-unsigned audiodev_probe(struct audiodev *d, const char *device)
+unsigned audiodev_probe(struct audiodev *d, const char *device, unsigned rate)
 {
 	unsigned gen;
 
 	pthread_mutex_lock(&d->lock);
 	snprintf(d->probe_device, sizeof(d->probe_device), "%s", device);
+	d->probe_rate = rate;
 	gen = ++d->probe_gen;
 	pthread_cond_signal(&d->cond);
 	pthread_mutex_unlock(&d->lock);

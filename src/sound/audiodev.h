@@ -32,9 +32,12 @@ struct audiodev_state {
 	bool busy;                /* a PortAudio call is in progress */
 	bool stream;              /* a stream is open (running, or being closed) */
 	unsigned started;         /* the last start request settled (see audiodev_start) */
-	int start_result;         /* its outcome: 0 running, -ENODEV */
+	int start_result;         /* its outcome: 0 running, -ENODEV, -ERANGE (see rate) */
 	unsigned probed;          /* the last probe settled (see audiodev_probe) */
 	int probe_result;         /* 0: the device is there; -ENODEV */
+	unsigned rate;            /* the rate the device takes, found by the last probe or
+				   * by a start that failed with -ERANGE, when it does not
+				   * take the one asked for (0: it does, or not known) */
 	double latency_s;         /* of the running stream, as PortAudio reports it */
 	int realtime;             /* its threads: 1 real-time, -errno refused, 0 not asked */
 };
@@ -49,7 +52,9 @@ struct audiodev *audiodev_new(bool verbose);
 bool audiodev_free(struct audiodev *d, unsigned wait_ms);
 
 /* Asks for a stream opened with S and started (a stream already open is
- * closed first).  Returns the request's number: audiodev_state's started
+ * closed first).  A device that does not take S's rate is not opened at
+ * another: the start fails with -ERANGE and audiodev_state's rate says the
+ * one it takes, for everything to be prepared at that rate.  Returns the request's number: audiodev_state's started
  * reaches it once the stream runs or could not. */
 unsigned audiodev_start(struct audiodev *d, const struct audiodev_stream *s);
 
@@ -57,9 +62,10 @@ unsigned audiodev_start(struct audiodev *d, const struct audiodev_stream *s);
 void audiodev_stop(struct audiodev *d);
 
 /* Asks for PortAudio to be initialized again (it sees devices plugged in
- * since only so) and DEVICE looked for, once no stream is open.  Returns
- * the request's number, which audiodev_state's probed reaches when done. */
-unsigned audiodev_probe(struct audiodev *d, const char *device);
+ * since only so) and DEVICE looked for, once no stream is open, and
+ * whether it plays RATE (else which rate it does).  Returns the request's
+ * number, which audiodev_state's probed reaches when done. */
+unsigned audiodev_probe(struct audiodev *d, const char *device, unsigned rate);
 
 /* Failures are logged once until something succeeds; this logs the next
  * one again (a new device was configured). */

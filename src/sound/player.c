@@ -57,6 +57,7 @@ struct player {
 	atomic_uint ended;          /* streams that have ended (finished()) */
 	unsigned ended_seen;
 	bool lost;                  /* the device is lost or could not be opened */
+	unsigned device_rate;       /* the rate the device takes instead of cfg.rate (0: none) */
 	bool resume_when_back;      /* the session was running when the device went */
 	bool probing;
 	unsigned probe_gen;
@@ -325,7 +326,7 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 	}
 	/* Look for the device now, so that an idle status can say whether a
 	 * session would sound; until that answers, it counts as there. */
-	p->probe_gen = audiodev_probe(p->dev, p->cfg.device);
+	p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->cfg.rate);
 	p->probing = true;
 	return p;
 }
@@ -356,6 +357,7 @@ int player_set_bundle(struct player *p, const struct bundle *b)
 	if (p->phase != PHASE_IDLE || (p->bundle && st != SESSION_IDLE && st != SESSION_FINISHED))
 		return -EBUSY;
 	p->bundle = b;
+	p->cfg.rate = b->plan.rate;
 	engine_init(&p->engine, &b->plan, b->texts, b->sounds, p->cfg.volume, false);
 	engine_set_gentle(&p->engine, p->cfg.gentle_ms);
 	p->engine.session.sessions = sessions;
@@ -421,6 +423,21 @@ void player_set_output(struct player *p, const char *device, unsigned latency_ms
 		p->retry_at_ms = 0;           /* and it is looked for at the next tick */
 }
 
+unsigned player_device_rate(struct player *p)
+{
+	return p->device_rate != p->cfg.rate ? p->device_rate : 0;
+}
+
+/* What a probe or a start found the device takes instead of cfg.rate (0:
+ * cfg.rate, or not known): said once for each new rate. */
+static void note_rate(struct player *p, unsigned rate)
+{
+	if (rate && rate != p->cfg.rate && rate != p->device_rate)
+		log_warn("audio: '%s' does not play %u Hz; playing at %u Hz (speech and sounds "
+			 "prepared at that rate)", p->cfg.device, p->cfg.rate, rate);
+	p->device_rate = rate;
+}
+
 int player_set_volume(struct player *p, float volume)
 {
 	p->cfg.volume = volume;  /* kept for the next bundle */
@@ -468,6 +485,7 @@ static int retry_device(struct player *p)
 			return RETRY_MS / 4;
 		}
 		log_info("audio: device is back");
+		note_rate(p, ds.rate);
 		p->lost = false;
 		if (p->resume_when_back) {
 			p->resume_when_back = false;
@@ -477,7 +495,7 @@ static int retry_device(struct player *p)
 		return -1;
 	}
 	if (now_ms() >= p->retry_at_ms) {
-		p->probe_gen = audiodev_probe(p->dev, p->cfg.device);
+		p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->cfg.rate);
 		p->probing = true;
 	}
 	return RETRY_MS / 4;
@@ -492,8 +510,10 @@ static int first_probe(struct player *p)
 	if (ds.probed != p->probe_gen)
 		return RETRY_MS / 4;
 	p->probing = false;
-	if (ds.probe_result == 0)
+	if (ds.probe_result == 0) {
+		note_rate(p, ds.rate);
 		return p->phase == PHASE_IDLE ? -1 : TICK_MS;
+	}
 	if (p->phase == PHASE_IDLE) {
 		p->lost = true;
 		p->retry_at_ms = now_ms() + RETRY_MS;
@@ -518,6 +538,23 @@ static void log_realtime(struct player *p, int rt)
 			 "under load (see the README's Performance)", strerror(-rt));
 }
 
+/* The device does not take the bundle's rate, and nothing was played: the
+ * session (if one started) stops without a sound, for the bundle to be
+ * prepared at RATE; the device is there. */
+static void wrong_rate(struct player *p, unsigned rate)
+{
+	stop(p);
+	drain(p);
+	note_rate(p, rate);
+	if (in_session(p->engine.session.state)) {
+		log_warn("audio: the session stops: it was prepared at %u Hz; play it again",
+			 p->cfg.rate);
+		engine_control(&p->engine, SESSION_STOP);
+	}
+	mixer_clear(&p->engine.mixer);
+	publish(p);
+}
+
 /* The stream asked for, not heard from yet: it has failed, or is starting. */
 static int watch_start(struct player *p, uint64_t now)
 {
@@ -525,6 +562,10 @@ static int watch_start(struct player *p, uint64_t now)
 
 	audiodev_state(p->dev, &ds);
 	if (ds.started == p->start_gen && !p->start_settled) {
+		if (ds.start_result == -ERANGE) {
+			wrong_rate(p, ds.rate);
+			return -1;
+		}
 		if (ds.start_result < 0) {        /* logged by audiodev */
 			lose_device(p);
 			return RETRY_MS / 4;

@@ -26,7 +26,7 @@ struct player;
 
 struct player_config {
 	const char *device;     /* "default" or part of a PortAudio device name (copied) */
-	unsigned rate;          /* frames per second; the bundle must match */
+	unsigned rate;          /* frames per second; the bundle must match (it sets it) */
 	unsigned latency_ms;    /* suggested output latency */
 	float volume;           /* 0..1 */
 	bool verbose;           /* let PortAudio's host APIs print their probing noise */
@@ -76,6 +76,12 @@ int player_say(struct player *p, const struct clip *clip);
  * time the stream opens: at once when idle, at the next retry while the
  * device is lost, after the session when one is playing. */
 void player_set_output(struct player *p, const char *device, unsigned latency_ms);
+
+/* The rate the device plays when it does not play the bundle's: what a
+ * bundle must be prepared at to sound (said in the log once); 0 while the
+ * bundle's rate plays, or it is not known.  A session started meanwhile is
+ * stopped without a sound rather than played at the wrong speed. */
+unsigned player_device_rate(struct player *p);
 
 /* Sets the gentle start (ms) for the sessions of the next bundle installed. */
 void player_set_gentle(struct player *p, unsigned ms);

@@ -3,8 +3,11 @@
 # which PortAudio does not list and coachd opens by its name (a user's PCM
 # of ALSA's pulse plugin, given the null sink as its argument), to the
 # private PulseAudio null sink; `coachd --list-devices`; and the listing in
-# the log when nothing matches.  Cards (plughw:CARD=X, auto)
-# are tested in the system test's VM, on snd-aloop (tests/system/guest/run).
+# the log when nothing matches; and a device that does not take the
+# config's rate (ALSA's a52 plugin, which takes only the rate it is given:
+# the one constrained device ALSA can make without a card).  Cards
+# (plughw:CARD=X, auto) and constrained type hw devices are tested in the
+# system test's VM, on snd-aloop (tests/system/guest/run, devices).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +25,7 @@ pcm.coachtest {
 	device $SINK
 	hint { show on description "coach test output" }
 }
+pcm.only44100 { type a52 rate 44100 channels 2 slavepcm "pulse" }
 ASOUNDRC
 conf() { # conf FILE DEVICE
 	sed -e "s|^  device: default.*|  device: \"$2\"|" "$E2E_ROOT/config/coach.yaml" >"$1"
@@ -29,6 +33,7 @@ conf() { # conf FILE DEVICE
 DEV="coachtest:SINK=$PULSE_SINK"
 conf "$E2E_TMP/plug.yaml" "$DEV"
 conf "$E2E_TMP/none.yaml" "NoSuchCard"
+conf "$E2E_TMP/only44100.yaml" "only44100"
 
 # --- --list-devices ------------------------------------------------------------
 "$BUILD/coachd" --list-devices -c "$E2E_TMP/plug.yaml" >"$E2E_TMP/list.txt" 2>"$E2E_TMP/list.err"
@@ -79,5 +84,27 @@ else
 	fail plays-on-alsa-pcm-by-name "$(grep audio: "$E2E_TMP/plug.log" | head -n 5)"
 fi
 kill "$PLUG"; wait "$PLUG" 2>/dev/null
+
+# --- a device that does not take the config's rate (48000) ------------------------
+# Found when coachd looks for the device at start-up: said once, the routine
+# prepared again at 44100 Hz, and the session plays at that rate.  (What it
+# plays is AC3 to the null sink: the tones' times are checked in the VM.)
+"$BUILD/coachd" -c "$E2E_TMP/only44100.yaml" -r "$ROUTINE" -s "$SOCK" >"$E2E_TMP/rate.log" 2>&1 &
+RATE=$!
+at_exit "kill $RATE 2>/dev/null; wait $RATE 2>/dev/null"
+wait_for "grep -q 'playing at 44100 Hz' '$E2E_TMP/rate.log'" 20
+# The routine at the new rate is installed (its second "routine" line).
+wait_for "[ \$(grep -c '^coachd: info: routine \"End to end\"' '$E2E_TMP/rate.log') -ge 2 ]" 30
+ctl play >/dev/null
+wait_status '^running step=1/3 .* phase=hold .*audio=ok' 20
+ctl stop >/dev/null
+sed -n 's/^coachd: [a-z]*: audio: //p' "$E2E_TMP/rate.log" | head -n 4
+if [ "$(grep -c "does not play 48000 Hz; playing at 44100 Hz" "$E2E_TMP/rate.log")" -eq 1 ] &&
+   grep -q "audio: only44100, 44100 Hz" "$E2E_TMP/rate.log" && [[ ${STATUS:-} == running* ]]; then
+	pass plays-at-the-rate-the-device-takes
+else
+	fail plays-at-the-rate-the-device-takes "${STATUS:-no status}: $(grep audio: "$E2E_TMP/rate.log" | head -n 4)"
+fi
+kill "$RATE"; wait "$RATE" 2>/dev/null
 
 e2e_finish
