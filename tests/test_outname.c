@@ -155,6 +155,12 @@ static void rates(void **state)
 	for (size_t i = 1; i < n; i++)
 		assert_int_not_equal(r[i], 12000);
 	assert_int_equal(outname_rates(44100, r, 2), 2);
+	/* Plug devices convert: no need to open them to ask. */
+	assert_true(outname_converts("plughw:CARD=Headphones"));
+	assert_true(outname_converts("sysdefault:CARD=vc4hdmi0"));
+	assert_true(outname_converts("plug:bluealsa"));
+	assert_false(outname_converts("hw:0,0"));
+	assert_false(outname_converts("only44100"));
 	assert_int_equal(r[1], 48000);
 }
 

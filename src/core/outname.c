@@ -100,6 +100,12 @@ size_t outname_rates(unsigned wanted, unsigned *out, size_t max)
 	return n;
 }
 
+bool outname_converts(const char *pcm)
+{
+	return !strncmp(pcm, "plughw:", 7) || !strncmp(pcm, "plug:", 5) ||
+	       !strncmp(pcm, "sysdefault:", 11);
+}
+
 static void target(struct out_target *t, enum out_how how, const char *name)
 {
 	t->how = how;

@@ -69,6 +69,12 @@ void outname_resolve(const char *want, const struct sound_card *cards, size_t nc
  * into OUT.  Returns how many. */
 size_t outname_rates(unsigned wanted, unsigned *out, size_t max);
 
+/* Whether the ALSA PCM converts any rate itself (plug: plughw:, plug:, and
+ * the sysdefault: card_pcm gives HDMI), so that there is no need to ask
+ * which rates it takes: asking opens the device, and on a Pi's jack each
+ * open is a pop. */
+bool outname_converts(const char *pcm);
+
 /* The part of an ALSA PCM string before its arguments: "hdmi" for
  * "hdmi:CARD=vc4hdmi0", into OUT; false when it cannot be a PCM name
  * (empty, spaces, too long). */

@@ -454,7 +454,9 @@ static void *run(void *arg)
 			r = i == paNoDevice ? -ENODEV : 0;
 			if (r == 0) {
 				d->attempts = 0;
-				rate = want ? playable_rate(d, i, want) : 0;
+				if (want && !(d->target.how == OUT_ALSA &&
+					      outname_converts(d->target.name)))
+					rate = playable_rate(d, i, want);
 			}
 			pthread_mutex_lock(&d->lock);
 			d->st.busy = false;
