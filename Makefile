@@ -169,6 +169,7 @@ DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
 systemd_dir  = $(or $(shell $(or $(SYSTEMD_PC),$(PKG_CONFIG)) --variable=$(1) systemd 2>/dev/null),$(2))
 UNITDIR     ?= $(call systemd_dir,systemdsystemunitdir,/usr/lib/systemd/system)
+USERUNITDIR ?= $(call systemd_dir,systemduserunitdir,/usr/lib/systemd/user)
 SYSUSERSDIR ?= $(call systemd_dir,sysusersdir,/usr/lib/sysusers.d)
 TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
 MODULESLOADDIR ?= $(call systemd_dir,modulesloaddir,/usr/lib/modules-load.d)
@@ -202,7 +203,7 @@ $(BUILD)/paths.defs: FORCE
 install: $(BUILD)/coachd $(BUILD)/coachctl
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/coach/routines \
 	  $(DESTDIR)$(DATADIR)/coach/voices $(DESTDIR)$(DATADIR)/coach/sounds \
-	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 	  $(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(UDEVRULESDIR) \
 	  $(addprefix $(DESTDIR)$(MANDIR)/man,1 5 8)
 	$(INSTALL) -m 0755 $(BUILD)/coachd $(BUILD)/coachctl $(DESTDIR)$(BINDIR)
@@ -215,6 +216,8 @@ install: $(BUILD)/coachd $(BUILD)/coachctl
 	$(INSTALL) -m 0644 sounds/*.wav $(DESTDIR)$(DATADIR)/coach/sounds
 	$(SUBST) systemd/coachd.service >$(DESTDIR)$(UNITDIR)/coachd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/coachd.service
+	$(SUBST) systemd/coachd-user.service >$(DESTDIR)$(USERUNITDIR)/coachd.service
+	chmod 0644 $(DESTDIR)$(USERUNITDIR)/coachd.service
 	$(INSTALL) -m 0644 systemd/coach.sysusers $(DESTDIR)$(SYSUSERSDIR)/coach.conf
 	$(INSTALL) -m 0644 systemd/coach.modules-load $(DESTDIR)$(MODULESLOADDIR)/coach.conf
 	$(INSTALL) -m 0644 systemd/coach-gpio.rules $(DESTDIR)$(UDEVRULESDIR)/60-coach-gpio.rules
@@ -229,7 +232,8 @@ install: $(BUILD)/coachd $(BUILD)/coachctl
 # Everything install added, except /etc/coach: that is the user's.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl \
-	  $(DESTDIR)$(UNITDIR)/coachd.service $(DESTDIR)$(SYSUSERSDIR)/coach.conf \
+	  $(DESTDIR)$(UNITDIR)/coachd.service $(DESTDIR)$(USERUNITDIR)/coachd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/coach.conf \
 	  $(DESTDIR)$(MODULESLOADDIR)/coach.conf $(DESTDIR)$(UDEVRULESDIR)/60-coach-gpio.rules \
 	  $(DESTDIR)$(TMPFILESDIR)/coach.conf \
 	  $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))

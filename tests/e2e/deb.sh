@@ -73,6 +73,7 @@ unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
 	for f in "$E2E_ROOT"/voices/*.yaml; do echo "-rw-r--r-- /usr/share/coach/voices/${f##*/}"; done
 	for f in "$E2E_ROOT"/sounds/*.wav; do echo "-rw-r--r-- /usr/share/coach/sounds/${f##*/}"; done
 	echo "-rw-r--r-- $unitdir/coachd.service"
+	echo "-rw-r--r-- $(pcdir systemduserunitdir /usr/lib/systemd/user)/coachd.service"
 	echo "-rw-r--r-- $(pcdir sysusersdir /usr/lib/sysusers.d)/coach.conf"
 	echo "-rw-r--r-- $(pcdir tmpfilesdir /usr/lib/tmpfiles.d)/coach.conf"
 	echo "-rw-r--r-- $(pcdir modulesloaddir /usr/lib/modules-load.d)/coach.conf"

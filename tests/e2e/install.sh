@@ -24,6 +24,7 @@ unitdir=$(pcdir systemdsystemunitdir /usr/lib/systemd/system)
 sysusersdir=$(pcdir sysusersdir /usr/lib/sysusers.d)
 tmpfilesdir=$(pcdir tmpfilesdir /usr/lib/tmpfiles.d)
 modulesloaddir=$(pcdir modulesloaddir /usr/lib/modules-load.d)
+userunitdir=$(pcdir systemduserunitdir /usr/lib/systemd/user)
 
 for tool in systemd-analyze man groff; do
 	command -v "$tool" >/dev/null || { fail "tools" "$tool missing: make deps"; e2e_finish; }
@@ -40,6 +41,7 @@ expected() {
 		for f in "$E2E_ROOT"/voices/*.yaml; do echo "644 /usr/share/coach/voices/${f##*/}"; done
 		for f in "$E2E_ROOT"/sounds/*.wav; do echo "644 /usr/share/coach/sounds/${f##*/}"; done
 		echo "644 $unitdir/coachd.service"
+		echo "644 $userunitdir/coachd.service"
 		echo "644 $sysusersdir/coach.conf"
 		echo "644 $tmpfilesdir/coach.conf"
 		echo "644 $modulesloaddir/coach.conf"
@@ -97,6 +99,13 @@ mkdir "$E2E_TMP/unit"
 sed "s|^ExecStart=/usr/bin/|ExecStart=$ROOT/usr/bin/|" "$unit" >"$E2E_TMP/unit/coachd.service"
 out=$(MANPATH=$ROOT/usr/share/man systemd-analyze verify "$E2E_TMP/unit/coachd.service" 2>&1) && rc=0 || rc=$?
 [ "$rc" -eq 0 ] && [ -z "$out" ] && pass unit-verify || fail unit-verify "status $rc: $out"
+# The user unit (the desktop image's), verified as the user manager would.
+mkdir "$E2E_TMP/userunit" && mkdir -m 700 "$E2E_TMP/xdg"   # a user manager's runtime folder
+sed "s|^ExecStart=/usr/bin/|ExecStart=$ROOT/usr/bin/|" "$ROOT$userunitdir/coachd.service" \
+	>"$E2E_TMP/userunit/coachd.service"
+out=$(XDG_RUNTIME_DIR=$E2E_TMP/xdg MANPATH=$ROOT/usr/share/man systemd-analyze --user verify "$E2E_TMP/userunit/coachd.service" 2>&1) &&
+	rc=0 || rc=$?
+[ "$rc" -eq 0 ] && [ -z "$out" ] && pass user-unit-verify || fail user-unit-verify "status $rc: $out"
 out=$(systemd-analyze security --offline=true "$unit" 2>&1) || true
 score=$(sed -n 's/.*Overall exposure level for coachd.service: \([0-9.]*\).*/\1/p' <<<"$out")
 echo "# systemd-analyze security: ${score:-?}"
