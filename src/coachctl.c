@@ -238,6 +238,27 @@ static void name_steps(struct report *r)
 	}
 }
 
+/* Which version of each step of CFG's routine plays today, given H; said
+ * on stderr and left out when the routine cannot be read. */
+static int routine_versions(struct report *r, const struct config *cfg, const struct history *h)
+{
+	struct paths p;
+	struct routine routine;
+	struct diag err;
+	char path[PATH_MAX];
+	int rc;
+
+	paths_find(&p, NULL);
+	paths_routine(&p, cfg->routine, path, sizeof(path));
+	if (routine_load(path, &routine, &err) < 0) {
+		safetext_print(stderr, "coachctl: %s (the report leaves out today's versions)", err.text);
+		return 0;
+	}
+	rc = report_versions(r, &routine, h);
+	routine_free(&routine);
+	return rc;
+}
+
 /* `report`: the figures, the plan and the steps' names, in RO's format. */
 static int print_report(const struct history *h, const struct config *cfg,
 			const struct report_options *ro)
@@ -249,6 +270,11 @@ static int print_report(const struct history *h, const struct config *cfg,
 		return rc;
 	r.planned = schedule_days_per_week(cfg->schedule, cfg->nschedule);
 	name_steps(&r);
+	rc = routine_versions(&r, cfg, h);
+	if (rc < 0) {
+		report_free(&r);
+		return rc;
+	}
 	rc = ro->format == REPORT_CSV ? report_csv(&r, stdout) :
 	     ro->format == REPORT_HTML ? report_html(&r, stdout) : report_text(&r, stdout);
 	report_free(&r);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "history.h"
+#include "history_date.h"
 #include "history_weeks.h"
 #include "report_html.h"
 #include "report_print.h"
@@ -272,6 +273,85 @@ static void html_page(void **state)
 	h.n = 11;
 }
 
+/* Today's versions: a step moved up by its rule after two sessions done
+ * (since the day of the second), a pinned one, a plain one left out. */
+static void versions_today(void **state)
+{
+	static const char rules[] =
+		"name: Morning back\n"
+		"steps:\n"
+		"  - name: Knee hug\n"
+		"    time: 30s\n"
+		"    progress: harder after 2 sessions\n"
+		"    harder:\n"
+		"      name: One knee, other leg long\n"
+		"  - name: Bridge\n"
+		"    time: 20s\n"
+		"    level: easier\n"
+		"    pin: easier\n"
+		"    easier:\n"
+		"      name: Small bridge\n"
+		"  - name: Cat and camel\n"
+		"    time: 20s\n";
+	static const char lines[] =
+		"2026-11-20T07:00:00+01:00\tMorning back\tfinished\t600\t3/3\t0\tdd-d\n"
+		"2026-11-21T23:30:00-05:00\tMorning back\tfinished\t600\t3/3\t0\tdd-d\n";
+	char path[] = "/tmp/coach-test-versions-XXXXXX";
+	int fd = mkstemp(path);
+	struct history hv;
+	struct routine routine;
+	struct diag err;
+	struct report r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, lines, sizeof(lines) - 1), (ssize_t)(sizeof(lines) - 1));
+	close(fd);
+	assert_int_equal(history_load(path, &hv, &err), 0);
+	unlink(path);
+	if (routine_parse("morning.yaml", rules, strlen(rules), &routine, &err) < 0)
+		fail_msg("%s", err.text);
+	assert_int_equal(report_build(&hv, now, 2, &r), 0);
+	assert_int_equal(report_versions(&r, &routine, &hv), 0);
+	assert_string_equal(r.routine, "Morning back");
+	assert_int_equal(r.nversions, 2);
+	assert_int_equal(r.versions[0].step, 0);
+	assert_int_equal(r.versions[0].level, LEVEL_HARDER);
+	assert_false(r.versions[0].pinned);
+	/* The local day of the session after which it moved, as its line says
+	 * (New York's 21 November, though Berlin's clock read the 22nd). */
+	assert_int_equal(r.versions[0].changed, history_days_from_civil(2026, 11, 21));
+	assert_int_equal(r.versions[1].step, 1);
+	assert_int_equal(r.versions[1].level, LEVEL_EASIER);
+	assert_true(r.versions[1].pinned);
+	assert_int_equal(r.versions[1].changed, -1);
+
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(report_text(&r, out), 0);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(text, "Versions today (Morning back):\n"));
+	assert_non_null(strstr(text, "#1 Knee hug: harder, since 2026-11-21\n"));
+	assert_non_null(strstr(text, "#2 Bridge: easier, pinned\n"));
+	assert_null(strstr(text, "Cat and camel"));
+	free(text);
+	text = NULL;
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(report_html(&r, out), 0);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(text, "<h2>Versions today</h2>"));
+	assert_non_null(strstr(text, "#1 Knee hug</td><td>harder</td><td>2026-11-21</td>"));
+	assert_non_null(strstr(text, "#2 Bridge</td><td>easier, pinned</td><td></td>"));
+	free(text);
+	report_free(&r);
+	routine_free(&routine);
+	history_free(&hv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +359,7 @@ int main(void)
 		cmocka_unit_test(text_and_csv),
 		cmocka_unit_test(names_and_plan),
 		cmocka_unit_test(html_page),
+		cmocka_unit_test(versions_today),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

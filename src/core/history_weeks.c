@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "history_date.h"
+#include "progression.h"
 #include "routine.h"
 #include "safetext.h"
 
@@ -168,6 +169,50 @@ void report_name_steps(struct report *r, const struct routine *routine)
 	}
 }
 
+int report_versions(struct report *r, const struct routine *routine, const struct history *h)
+{
+	struct progression_step *now;
+	size_t n = 0;
+
+	if (!routine->nsteps)
+		return 0;
+	now = calloc(routine->nsteps, sizeof(*now));
+	r->versions = calloc(routine->nsteps, sizeof(*r->versions));
+	if (!now || !r->versions) {
+		free(now);
+		free(r->versions);
+		r->versions = NULL;
+		return -ENOMEM;
+	}
+	progression_compute(routine, h, now);
+	for (size_t i = 0; i < routine->nsteps; i++) {
+		const struct step *st = &routine->steps[i];
+		struct report_version *v = &r->versions[n];
+
+		if (!st->pinned && !st->variant[LEVEL_EASIER].name && !st->variant[LEVEL_HARDER].name)
+			continue;
+		v->step = (unsigned)i;
+		if (st->variant[LEVEL_STANDARD].name)
+			safetext_copy(v->name, sizeof(v->name), st->variant[LEVEL_STANDARD].name);
+		v->level = now[i].level;
+		v->pinned = st->pinned;
+		v->changed = -1;
+		if (now[i].changed) {
+			/* The local day of that session, as its line gives it. */
+			struct history_entry e = { .when = now[i].changed,
+						   .utc_offset = now[i].changed_offset };
+
+			v->changed = history_entry_day(&e);
+		}
+		n++;
+	}
+	free(now);
+	r->nversions = n;
+	if (routine->name)
+		safetext_copy(r->routine, sizeof(r->routine), routine->name);
+	return 0;
+}
+
 int report_checkin_tenths(const struct report_week *w)
 {
 	if (!w->checkins)
@@ -180,6 +225,7 @@ void report_free(struct report *r)
 	free(r->weeks);
 	free(r->steps);
 	free(r->checkins);
+	free(r->versions);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -6,6 +6,7 @@
 #ifndef COACH_HISTORY_WEEKS_H
 #define COACH_HISTORY_WEEKS_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include "history_entry.h"
@@ -39,6 +40,16 @@ struct report_week {
 	unsigned checkins, checkin_sum;      /* check-in answers, and their sum */
 };
 
+/* A step of the routine in use that has versions (or a pin): which plays
+ * today, by its rules and the history (progression.h). */
+struct report_version {
+	unsigned step;                       /* 0-based; printed from 1 */
+	char name[REPORT_MAX_STEP_NAME];     /* the step as written */
+	unsigned level;                      /* enum level that plays today */
+	bool pinned;
+	long long changed;                   /* local day a rule last moved it, -1: never */
+};
+
 struct report {
 	struct report_week *weeks;           /* oldest first, every week, empty ones too */
 	size_t nweeks;
@@ -47,6 +58,9 @@ struct report {
 	struct report_checkin *checkins;     /* by day (stable) */
 	size_t ncheckins, checkin_cap;
 	unsigned planned;                    /* sessions a week the schedule plans; 0: no plan */
+	char routine[HISTORY_MAX_ROUTINE];   /* the routine in use, "" when not known */
+	struct report_version *versions;     /* its steps with versions, in order */
+	size_t nversions;
 };
 
 /* Counts H's sessions in the WEEKS calendar weeks up to and including the one
@@ -59,6 +73,11 @@ int report_build(const struct history *h, time_t now, unsigned weeks, struct rep
  * file is now: a step it still has gets its name (the version that played,
  * else the step as written); others keep "" and are known by number. */
 void report_name_steps(struct report *r, const struct routine *routine);
+
+/* Fills R's versions: which version of each of ROUTINE's steps that has
+ * more than one (or a pin) plays today, given H, and when a rule last moved
+ * it.  Returns 0, or -ENOMEM. */
+int report_versions(struct report *r, const struct routine *routine, const struct history *h);
 
 /* The week's mean check-in answer times ten (45: 4.5), or -1 for none. */
 int report_checkin_tenths(const struct report_week *w);

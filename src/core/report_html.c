@@ -237,6 +237,30 @@ static void steps_table(const struct report *r, FILE *out)
 	fputs("</table></div>\n", out);
 }
 
+/* Which version of each step with versions plays today, and since when. */
+static void versions_table(const struct report *r, FILE *out)
+{
+	if (!r->nversions)
+		return;
+	fputs("<h2>Versions today</h2>\n<p class=\"key\">", out);
+	html_text(r->routine, out);
+	fputs(": the version each step plays next, by its rules and the history.</p>\n"
+	      "<div class=\"wrap\"><table>\n<tr><th>Step</th><th>Plays</th><th>Since</th></tr>\n", out);
+	for (size_t i = 0; i < r->nversions; i++) {
+		const struct report_version *v = &r->versions[i];
+		char day[16] = "";
+
+		if (v->changed >= 0)
+			report_day(v->changed, day, sizeof(day));
+		fprintf(out, "<tr><td class=\"name\">#%u ", v->step + 1);
+		html_text(v->name, out);
+		fprintf(out, "</td><td>%s%s</td><td>%s</td></tr>\n",
+			v->level == LEVEL_STANDARD ? "as written" : level_name(v->level),
+			v->pinned ? ", pinned" : "", day);
+	}
+	fputs("</table></div>\n", out);
+}
+
 int report_html(const struct report *r, FILE *out)
 {
 	char from[16], to[16];
@@ -269,6 +293,7 @@ int report_html(const struct report *r, FILE *out)
 	} else {
 		fputs("<p>No check-in answers in these weeks.</p>\n", out);
 	}
+	versions_table(r, out);
 	fputs("</body>\n</html>\n", out);
 	return ferror(out) ? -EIO : 0;
 }

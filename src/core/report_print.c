@@ -125,6 +125,23 @@ int report_text(const struct report *r, FILE *out)
 		unrecorded += wk->unrecorded;
 		checkins += wk->checkins;
 	}
+	if (r->nversions) {
+		fprintf(out, "Versions today (%s):\n", r->routine);
+		for (size_t i = 0; i < r->nversions; i++) {
+			const struct report_version *v = &r->versions[i];
+			char day[16];
+
+			fprintf(out, "            #%u %s: %s", v->step + 1, v->name,
+				v->level == LEVEL_STANDARD ? "as written" : level_name(v->level));
+			if (v->pinned)
+				fprintf(out, ", pinned");
+			if (v->changed >= 0) {
+				report_day(v->changed, day, sizeof(day));
+				fprintf(out, ", since %s", day);
+			}
+			fputc('\n', out);
+		}
+	}
 	if (unrecorded)
 		fprintf(out, "(%u session%s recorded before coach kept each step's outcome: "
 			"counted, but not in the steps)\n", unrecorded, unrecorded == 1 ? "" : "s");

@@ -3,7 +3,8 @@
 # marked as hurting with the buttons (both held) and step two with `coachctl
 # hurt`; the check-in after it answered with three presses of Play; the
 # history line that results; the next session's `coachd --plan` showing step
-# one stepped back to its easier version; and `coachctl report` listing it.
+# one stepped back to its easier version; and `coachctl report` listing it
+# and the version that step plays now.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -40,7 +41,7 @@ steps:
     time: 2s
 YAML
 mkfifo "$FIFO"
-sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" -e "s|^checkin: off|checkin: on|" \
+sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" -e "s|^checkin: off|checkin: on|" -e "s|^routine:.*|routine: $ROUTINE|" \
 	"$E2E_ROOT/config/coach.yaml" >"$CFG"
 pulse_start || e2e_finish
 export XDG_STATE_HOME=$E2E_TMP/state
@@ -84,10 +85,13 @@ out=$(ctl checkin 4 2>&1)
 plan=$("$BUILD/coachd" -c "$CFG" -r "$ROUTINE" --plan 2>&1)
 grep -q 'Today: Both knees to the chest' <<<"$plan" && pass plan-stepped-back ||
 	fail plan-stepped-back "$plan"
-# The report lists both hurts, which steps and how often.
-report=$(ctl report --weeks 1)
+# The report lists both hurts, which steps and how often, and the version
+# step one plays now, since today.
+report=$(ctl -c "$CFG" report --weeks 1)
 echo "$report"
 grep -q 'hurt: .*Adapting #1 x1' <<<"$report" && grep -q 'Adapting #2 x1' <<<"$report" &&
 	pass report-lists-hurt || fail report-lists-hurt "$report"
+grep -q "^ *#1 Knee hug: easier, since $(date +%F)\$" <<<"$report" && pass report-versions-today ||
+	fail report-versions-today "$report"
 
 e2e_finish
