@@ -262,7 +262,7 @@ static int plan_or_render(const struct options *o, const struct bundle_files *fi
 
 		engine_init(&e, &b.plan, b.texts, b.sounds, o->volume, true);
 		engine_set_gentle(&e, o->gentle_ms);
-		frames = render_wav(&e, o->render, NULL, 0, b.plan.total, &err);
+		frames = render_bundle(&e, &b, o->render, &err);
 		if (frames < 0) {
 			safetext_print(stderr, "%s", err.text);
 			rc = EX_CANTCREAT;

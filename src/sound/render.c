@@ -18,8 +18,9 @@ static int render_format(uint64_t max_frames)
 	       SF_FORMAT_PCM_16;
 }
 
-int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,
-		   size_t ncontrols, uint64_t max_frames, struct diag *err)
+/* render_wav, with bundle_page(PAGE) each second when PAGE is not NULL. */
+static int64_t render(struct engine *e, const char *path, const struct render_control *controls,
+		      size_t ncontrols, uint64_t max_frames, struct bundle *page, struct diag *err)
 {
 	SF_INFO info = {
 		.samplerate = (int)e->plan->rate,
@@ -27,7 +28,7 @@ int64_t render_wav(struct engine *e, const char *path, const struct render_contr
 		.format = render_format(max_frames),
 	};
 	float block[RENDER_BLOCK];
-	uint64_t done = 0;
+	uint64_t done = 0, paged_at = 0;
 	size_t next = 0;
 	SNDFILE *f = sf_open(path, SFM_WRITE, &info);
 
@@ -54,6 +55,10 @@ int64_t render_wav(struct engine *e, const char *path, const struct render_contr
 		if (next == ncontrols && e->session.state == SESSION_RUNNING &&
 		    e->session.hold == 0 && e->plan->total - e->session.pos < n)
 			n = e->plan->total - e->session.pos;
+		if (page && (done == 0 || done - paged_at >= e->plan->rate)) {
+			bundle_page(page, e->session.pos);
+			paged_at = done;
+		}
 		engine_run(e, block, (uint32_t)n);
 		if (sf_writef_float(f, block, (sf_count_t)n) != (sf_count_t)n) {
 			diag_set(err, path, 0, 0, "write failed: %s", sf_strerror(f));
@@ -67,4 +72,18 @@ int64_t render_wav(struct engine *e, const char *path, const struct render_contr
 		return -1;
 	}
 	return (int64_t)done;
+}
+
+int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,
+		   size_t ncontrols, uint64_t max_frames, struct diag *err)
+{
+	return render(e, path, controls, ncontrols, max_frames, NULL, err);
+}
+
+int64_t render_bundle(struct engine *e, struct bundle *b, const char *path, struct diag *err)
+{
+	int64_t frames = render(e, path, NULL, 0, b->plan.total, b, err);
+
+	bundle_page(b, UINT64_MAX);
+	return frames;
 }

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "bundle.h"
 #include "diag.h"
 #include "engine.h"
 
@@ -20,5 +21,10 @@ struct render_control {
  * Returns the frames written, or -1 with ERR filled. */
 int64_t render_wav(struct engine *e, const char *path, const struct render_control *controls,
 		   size_t ncontrols, uint64_t max_frames, struct diag *err);
+
+/* render_wav of bundle B's whole session, keeping only the speech of the
+ * next seconds in memory as a live session does (bundle_page each second
+ * of output): a render's memory does not grow with the routine's speech. */
+int64_t render_bundle(struct engine *e, struct bundle *b, const char *path, struct diag *err);
 
 #endif
