@@ -237,6 +237,72 @@ static void gaps_clock_changes_and_old_lines(void **state)
 	assert_int_equal(p[0].level, LEVEL_HARDER);
 }
 
+/* A hold that grows by 5 s a session up to 20 s: a hurt takes 5 s back, a
+ * move to another version starts from that version's own time. */
+static void holds_grow(void **state)
+{
+	static const char text[] =
+		"name: Morning\n"
+		"steps:\n"
+		"  - name: Plank\n"
+		"    time: 10s\n"
+		"    grow: 5s per session up to 20s\n"
+		"    back: easier after hurt\n"
+		"    easier: {name: Plank on the knees, time: 8s}\n";
+	struct history_entry e[] = {
+		session("Morning", 2026, 11, 2, "d"),
+		session("Morning", 2026, 11, 3, "s"),        /* a skip: nothing */
+		session("Morning", 2026, 11, 4, "d"),
+		session("Morning", 2026, 11, 5, "d"),        /* at the limit */
+		session("Morning", 2026, 11, 6, "h"),        /* a hurt: 5 s back, and easier */
+		session("Morning", 2026, 11, 7, "d-"),
+	};
+	struct history h = { .entries = e, .cap = 6 };
+	struct progression_step p[1];
+	struct routine g;
+	struct diag err;
+	static const uint32_t hold[] = { 10000, 15000, 15000, 20000, 20000 };
+
+	(void)state;
+	for (size_t n = 0; n < 5; n++) {
+		if (routine_parse("g.yaml", text, strlen(text), &g, &err) < 0)
+			fail_msg("%s", err.text);
+		assert_int_equal(g.steps[0].grow_ms, 5000);
+		assert_int_equal(g.steps[0].grow_limit_ms, 20000);
+		h.n = n;
+		progression_compute(&g, &h, p);
+		assert_int_equal(progression_apply(&g, p), 0);
+		assert_int_equal(g.steps[0].time_ms, hold[n]);
+		routine_free(&g);
+	}
+	/* After the hurt: the easier version, from its own 8 s; then 13 s. */
+	for (size_t n = 5; n <= 6; n++) {
+		if (routine_parse("g.yaml", text, strlen(text), &g, &err) < 0)
+			fail_msg("%s", err.text);
+		h.n = n;
+		progression_compute(&g, &h, p);
+		assert_int_equal(progression_apply(&g, p), 0);
+		assert_int_equal(g.steps[0].level, LEVEL_EASIER);
+		assert_int_equal(g.steps[0].time_ms, n == 5 ? 8000 : 13000);
+		routine_free(&g);
+	}
+	/* Without the step back, a hurt at the limit takes one step back. */
+	{
+		static const char plain[] =
+			"name: Morning\nsteps:\n  - name: Plank\n    time: 10s\n"
+			"    grow: 5s per session up to 20s\n";
+
+		if (routine_parse("g.yaml", plain, strlen(plain), &g, &err) < 0)
+			fail_msg("%s", err.text);
+		h.n = 5;
+		progression_compute(&g, &h, p);
+		assert_int_equal(p[0].grown, 1);
+		assert_int_equal(progression_apply(&g, p), 0);
+		assert_int_equal(g.steps[0].time_ms, 15000);
+		routine_free(&g);
+	}
+}
+
 static const char *parse_error(const char *text)
 {
 	static struct diag err;
@@ -272,6 +338,17 @@ static void rule_errors(void **state)
 					"    progress: harder after 101 sessions\n"),
 			    "r.yaml:7:15: error: invalid progress rule (expected e.g. 'harder after "
 			    "3 sessions', 1 to 100 sessions)");
+	assert_string_equal(parse_error(STEP "    grow: 5s per session up to 5s\n"),
+			    "r.yaml:6:11: error: the limit is not above the step's time (expected "
+			    "more than 10 s)");
+	assert_string_equal(parse_error(STEP "    grow: 5s a session\n"),
+			    "r.yaml:6:11: error: invalid grow rule (expected e.g. '5s per session up "
+			    "to 60s', the limit at most 30m)");
+	assert_string_equal(parse_error("name: R\nsteps:\n  - name: S\n    reps: 5\n"
+					"    grow: 1s per session up to 9s\n"),
+			    "r.yaml:5:11: error: a hold can grow only in a timed step (expected time: "
+			    "on the step)");
+	assert_string_equal(parse_error(STEP "    grow: 5S Per Session up to 1m\n"), "(parsed)");
 }
 
 int main(void)
@@ -283,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(steps_back_after_a_hurt, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pin_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(gaps_clock_changes_and_old_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(holds_grow, setup, teardown),
 		cmocka_unit_test(rule_errors),
 	};
 

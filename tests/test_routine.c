@@ -322,7 +322,7 @@ static void reports_each_mistake_exactly(void **state)
 		{ STEP, "r.yaml:3:5: error: step 'Plank' has neither time nor reps (expected time: 30s or reps: 8)" },
 		{ STEP "    tme: 30s\n", "r.yaml:4:5: error: unknown key 'tme' (did you mean 'time'?)" },
 		{ STEP "    colour: red\n",
-		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch, cues, explain, left, right, easier, harder, level, progress, back, pin)" },
+		  "r.yaml:4:5: error: unknown key 'colour' (expected one of: name, say, time, reps, pace, rest, after, sides, wait, halfway, prepare, switch, cues, explain, left, right, easier, harder, level, progress, back, pin, grow)" },
 		{ "name: R\nstep:\n  - {name: a, time: 1s}\n", "r.yaml:2:1: error: unknown key 'step' (did you mean 'steps'?)" },
 		{ STEP "    time: 30 seconds\n",
 		  "r.yaml:4:11: error: invalid duration '30 seconds' for 'time' (expected a duration such as 30s, 1m30s or 500ms)" },

@@ -8,6 +8,10 @@
  *                                       easier version it has
  *   pin: LEVEL                          that version always (a physio's
  *                                       decision): the rules wait
+ *   grow: 5s per session up to 60s      each session the step is done in
+ *                                       a version lengthens its hold, a
+ *                                       hurt takes one back; another
+ *                                       version starts from its own time
  *
  * The history is the truth of what played: each session's line records each
  * step's outcome and version (step_outcome.h), so today's version is the one
@@ -28,6 +32,7 @@ struct progression_step {
 	enum level level;        /* today's version */
 	int last;                /* enum level that played last time, -1: never */
 	unsigned good;           /* sessions in a row done without a hurt in LAST */
+	unsigned grown;          /* `grow:` steps the hold has earned in LAST */
 	time_t changed;          /* start of the session after which a rule last
 				  * moved the step, 0: never */
 	long changed_offset;     /* its UTC offset, for its local date */

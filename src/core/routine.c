@@ -89,7 +89,7 @@ static const char *const routine_keys[] = {
 static const char *const step_keys[] = {
 	"name", "say", "time", "reps", "pace", "rest", "after", "sides", "wait",
 	"halfway", "prepare", "switch", "cues", "explain", "left", "right", "easier",
-	"harder", "level", "progress", "back", "pin", NULL
+	"harder", "level", "progress", "back", "pin", "grow", NULL
 };
 
 static const char *const variant_keys[] = {
@@ -205,6 +205,21 @@ static unsigned progress_sessions(const char *t)
 	return 0;
 }
 
+/* "5s per session up to 60s" into *STEP and *LIMIT; false when it is not
+ * that. */
+static bool grow_rule(const char *t, uint32_t *step, uint32_t *limit)
+{
+	char buf[64], *per, *upto;
+
+	rule_words(t, buf, sizeof(buf));
+	per = strstr(buf, " per session up to ");
+	if (!per)
+		return false;
+	*per = '\0';
+	upto = per + strlen(" per session up to ");
+	return duration_parse(buf, step) == 0 && duration_parse(upto, limit) == 0;
+}
+
 /* progress: harder after N sessions; back: easier after hurt; pin: LEVEL. */
 static int parse_rules(struct yamldoc *yd, yaml_node_t *map, struct step *st, struct diag *err)
 {
@@ -238,6 +253,23 @@ static int parse_rules(struct yamldoc *yd, yaml_node_t *map, struct step *st, st
 			return yamldoc_error(yd, v, err, "the step has no easier version to step back to "
 					     "(expected an easier: variant)");
 		st->back_after_hurt = true;
+	}
+	v = yamldoc_get(yd, map, "grow");
+	if (v) {
+		const char *t = yamldoc_text(v);
+		uint32_t step = 0, limit = 0;
+
+		if (!t || !grow_rule(t, &step, &limit) || step == 0 || limit > ROUTINE_MAX_HOLD_MS)
+			return yamldoc_error(yd, v, err, "invalid grow rule (expected e.g. '5s per "
+					     "session up to 60s', the limit at most 30m)");
+		if (st->time_ms == 0)
+			return yamldoc_error(yd, v, err, "a hold can grow only in a timed step "
+					     "(expected time: on the step)");
+		if (limit <= st->time_ms)
+			return yamldoc_error(yd, v, err, "the limit is not above the step's time "
+					     "(expected more than %u s)", st->time_ms / 1000);
+		st->grow_ms = step;
+		st->grow_limit_ms = limit;
 	}
 	given = parse_level_key(yd, map, "pin", &pin, err);
 	if (given < 0)

@@ -77,6 +77,8 @@ struct step {
 	unsigned progress_after;  /* `progress: harder after N sessions`: N, 0 for none */
 	bool back_after_hurt;     /* `back: easier after hurt` */
 	bool pinned;              /* `pin: LEVEL`: LEVEL always, whatever the rules say */
+	uint32_t grow_ms;         /* `grow: 5s per session up to 60s`: 5000, 0 for none */
+	uint32_t grow_limit_ms;   /* and 60000 */
 	bool today;               /* plays another version than last time: announce it */
 };
 
