@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -182,6 +183,22 @@ static long resident_kb(const void *map)
 	return kb;
 }
 
+/* Whether smaps describes this program's own address space: not under
+ * qemu-user when the guest's addresses are not the host's (armhf on x86-64,
+ * where smaps lists the emulator's), so residency cannot be read there. */
+static bool smaps_is_ours(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool ours;
+
+	assert_true(p != MAP_FAILED);
+	p[0] = 1;
+	ours = resident_kb(p) > 0;
+	munmap(p, (size_t)page);
+	return ours;
+}
+
 /* Issue 17: a session's memory does not grow with what it has said.  The
  * clips are mappings of the cache's files; bundle_page keeps the pages of
  * the speech of the next seconds and hands back every other clip's, the
@@ -198,8 +215,12 @@ static void a_session_keeps_only_the_speech_it_needs_soon(void **state)
 	size_t wanted = 0, mapped = 0;
 	uint64_t until;
 	volatile int64_t sum = 0;
+	bool smaps = smaps_is_ours();
 
 	(void)state;
+	if (!smaps)
+		print_message("/proc/self/smaps is not this program's address space (qemu-user?): "
+			      "residency not checked, the rest is\n");
 	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
 	files.cache = diskcache_open(cache_dir, 1 << 30, &err);
 	assert_non_null(files.cache);
@@ -211,7 +232,7 @@ static void a_session_keeps_only_the_speech_it_needs_soon(void **state)
 			sum += b.speech[i].pcm[k];
 		if (b.speech[i].map) {
 			mapped++;
-			assert_true(resident_kb(b.speech[i].map) > 0);
+			assert_true(!smaps || resident_kb(b.speech[i].map) > 0);
 		}
 	}
 	assert_true(mapped > 3 && mapped == b.nspeech);
@@ -224,14 +245,14 @@ static void a_session_keeps_only_the_speech_it_needs_soon(void **state)
 			soon |= b.plan.cues[c].text == (int)i && b.plan.cues[c].at < until;
 		wanted += soon;
 		if (soon)
-			assert_true(resident_kb(b.speech[i].map) > 0);
-		else
+			assert_true(!smaps || resident_kb(b.speech[i].map) > 0);
+		else if (smaps)
 			assert_int_equal(resident_kb(b.speech[i].map), 0);
 	}
 	assert_true(wanted > 0 && wanted < b.nspeech);
 	/* No session: all handed back; the samples are still there to play. */
 	bundle_page(&b, UINT64_MAX);
-	for (size_t i = 0; i < b.nspeech; i++)
+	for (size_t i = 0; i < b.nspeech && smaps; i++)
 		assert_int_equal(resident_kb(b.speech[i].map), 0);
 	for (size_t i = 0; i < b.nspeech; i++)
 		for (uint32_t k = 0; k < b.speech[i].frames; k++)
