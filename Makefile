@@ -38,15 +38,20 @@ TEST_PKGS  := cmocka
 # and for make bench the espeak-ng command (the shell-script coach it
 # compares with) and strace (idle system calls, and what PortAudio probes),
 # stress-ng (the load test and the bench under load), chromium (renders the
-# HTML report headless, tests/e2e/report.sh) and netpbm (pngtopnm reads its
-# screenshot for tests/tool_pixels).
+# HTML report headless, tests/e2e/report.sh), netpbm (pngtopnm reads its
+# screenshot for tests/tool_pixels), and pipewire, wireplumber and
+# pipewire-pulse (the desktop's sound server, tests/e2e/pipewire.sh: beside
+# pulseaudio, unlike pipewire-alsa, which conflicts with it; their user units
+# never start for root, and for other users pipewire-pulse.socket conflicts
+# with pulseaudio.socket).
 BUILD_DEPS := build-essential pkg-config portaudio19-dev libasound2-dev libsndfile1-dev \
               libespeak-ng-dev espeak-ng-data libyaml-dev libsoxr-dev libgpiod-dev \
               libcmocka-dev
 TEST_DEPS  := pulseaudio pulseaudio-utils libasound2-plugins alsa-utils clang cppcheck \
               valgrind debhelper lintian systemd man-db groff-base espeak-ng strace stress-ng \
-              chromium netpbm
-TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man stress-ng chromium pngtopnm
+              chromium netpbm pipewire wireplumber pipewire-pulse
+TEST_TOOLS := parec clang cppcheck valgrind dh lintian systemd-analyze man stress-ng chromium pngtopnm \
+              wireplumber pipewire-pulse
 
 # Install dependencies only when they are missing, so a fresh machine needs
 # nothing but `make run` or `make test`: the libraries for every goal, the
