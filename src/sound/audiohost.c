@@ -3,7 +3,12 @@
 #include <alsa/asoundlib.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "log.h"
 
 /* PortAudio's host API initializers, as its pa_hostapi.h declares them.  The
  * library calls them through a table of pointers that the dynamic linker
@@ -68,6 +73,51 @@ snd_pcm_sframes_t snd_pcm_mmap_commit(snd_pcm_t *pcm, snd_pcm_uframes_t offset,
 	    snd_pcm_prepare(pcm) == 0)
 		snd_pcm_start(pcm);
 	return r;
+}
+
+/* PortAudio prints every ALSA call that fails, expected or not, to stderr
+ * ("Expression 'GetExactSampleRate( hwParams, &defaultSr )' failed in
+ * 'src/hostapi/alsa/pa_linux_alsa.c', line: 895" for a card whose rate it
+ * probes; three such lines when a sound server goes away), whatever the
+ * build's debug settings: into `coachd --list-devices` and the journal, from
+ * any thread.  pa_debugprint.h's PaUtil_SetDebugPrintFunction would route
+ * them, but Debian's libportaudio does not export it.  It prints with the C
+ * library's vfprintf, bound by symbol as above: this definition gets the
+ * calls, and what PortAudio's own code prints to stderr becomes a debug
+ * line of coachd's log (seen with -v).  Every other caller gets the C
+ * library's vfprintf. */
+static int (*real_vfprintf)(FILE *, const char *, va_list);
+static pthread_once_t real_vfprintf_once = PTHREAD_ONCE_INIT;
+
+static void find_real_vfprintf(void)
+{
+	*(void **)&real_vfprintf = dlsym(RTLD_NEXT, "vfprintf");
+}
+
+static bool in_portaudio(const void *code)
+{
+	Dl_info info;
+
+	return dladdr(code, &info) && info.dli_fname && strstr(info.dli_fname, "libportaudio");
+}
+
+int vfprintf(FILE *restrict stream, const char *restrict format, va_list ap)
+{
+	pthread_once(&real_vfprintf_once, find_real_vfprintf);
+	if (stream == stderr && in_portaudio(__builtin_return_address(0))) {
+		char line[512];
+		int n = vsnprintf(line, sizeof(line), format, ap);
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			log_debug("audio: PortAudio: %s", line);
+		return n;
+	}
+	if (!real_vfprintf) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return real_vfprintf(stream, format, ap);
 }
 
 static unsigned hidden;

@@ -105,6 +105,12 @@ else
 	fail loss-same-frame "remaining $lost_at when lost, $resumed_at after"
 fi
 kill -0 "$COACHD" && pass loss-daemon-alive || fail loss-daemon-alive "coachd exited"
+# PortAudio prints each ALSA call that failed as the server went
+# ("Expression '...' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line:
+# N"): debug lines of coachd's log (-v), not lines of their own.
+stray=$(grep -c "^Expression '" "$LOG")
+[ "$stray" -eq 0 ] && pass portaudio-lines-kept-out ||
+	fail portaudio-lines-kept-out "$stray lines: $(grep -m1 "^Expression '" "$LOG")"
 ctl stop >/dev/null
 wait_status '^idle ' 5
 
