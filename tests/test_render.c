@@ -31,6 +31,18 @@ static const struct bundle_files files = {
 /* One per process: libespeak-ng is global. */
 static struct speech *speech;
 
+/* The default routine loaded once, and its plain session rendered once, for
+ * the tests that only read them: each load synthesizes all the speech (a
+ * bundle owns its clips) and each render mixes 14 minutes, which took this
+ * suite 50 s under qemu-user when every test did both. */
+static struct {
+	struct bundle b;
+	float *x;               /* the plain session, read back from its WAV */
+	sf_count_t n;           /* its frames */
+	int64_t rendered;       /* what render_wav returned */
+	int rate;               /* the WAV's rate */
+} shared;
+
 static float *read_wav(const char *path, sf_count_t *frames, int *rate)
 {
 	SF_INFO info = { 0 };
@@ -88,37 +100,54 @@ static double peak(const float *x, sf_count_t from, sf_count_t to)
 	return p;
 }
 
-static void default_routine_renders_as_planned(void **state)
+static int load_and_render(void **state)
 {
 	char path[] = "/tmp/coach-render-XXXXXX.wav";
-	struct bundle b;
 	struct engine e;
 	struct diag err;
-	sf_count_t n;
-	int rate, fd, tones = 0, max_err = 0;
-	int64_t frames;
-	float *x;
+	int fd;
 
 	(void)state;
 	fd = mkstemps(path, 4);
 	assert_true(fd >= 0);
 	close(fd);
-	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
+	if (bundle_load(&shared.b, &files, RATE, &speech, &err, NULL) < 0)
 		fail_msg("%s", err.text);
-	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
-	frames = render_wav(&e, path, NULL, 0, b.plan.total, &err);
-	assert_int_equal(frames, (int64_t)b.plan.total);
-	x = read_wav(path, &n, &rate);
-	assert_int_equal(rate, RATE);
-	assert_int_equal(n, (sf_count_t)b.plan.total);
-	for (size_t i = 0; i < b.plan.ncues; i++) {
-		const struct plan_cue *q = &b.plan.cues[i];
+	engine_init(&e, &shared.b.plan, shared.b.texts, shared.b.sounds, 1.0f, true);
+	shared.rendered = render_wav(&e, path, NULL, 0, shared.b.plan.total, &err);
+	if (shared.rendered > 0)
+		shared.x = read_wav(path, &shared.n, &shared.rate);
+	unlink(path);
+	return 0;
+}
+
+static int free_render(void **state)
+{
+	(void)state;
+	free(shared.x);
+	bundle_free(&shared.b);
+	return 0;
+}
+
+static void default_routine_renders_as_planned(void **state)
+{
+	const struct bundle *b = &shared.b;
+	const float *x = shared.x;
+	sf_count_t n = shared.n;
+	int tones = 0, max_err = 0;
+
+	(void)state;
+	assert_int_equal(shared.rendered, (int64_t)b->plan.total);
+	assert_int_equal(shared.rate, RATE);
+	assert_int_equal(n, (sf_count_t)b->plan.total);
+	for (size_t i = 0; i < b->plan.ncues; i++) {
+		const struct plan_cue *q = &b->plan.cues[i];
 		sf_count_t at = (sf_count_t)q->at;
 		int lag;
 
 		if (q->sound < 0)
 			continue;
-		lag = onset_lag(x, n, &b.sounds[q->sound], at);
+		lag = onset_lag(x, n, &b->sounds[q->sound], at);
 		if (abs(lag) > max_err)
 			max_err = abs(lag);
 		/* Nothing sounds in the 200 ms before a start tone or a tick: no
@@ -130,9 +159,6 @@ static void default_routine_renders_as_planned(void **state)
 	print_message("%d tones, max onset error %d frames at %d Hz\n", tones, max_err, RATE);
 	assert_true(tones > 50);
 	assert_true(max_err <= 1);
-	free(x);
-	unlink(path);
-	bundle_free(&b);
 }
 
 /* Momentary loudness (ITU-R BS.1770 / EBU R 128: K-weighted, 400 ms windows)
@@ -222,33 +248,23 @@ static double median(double *v, size_t n)
  * being cut at 1 s while still sounding. */
 static void default_routine_sounds_carry(void **state)
 {
-	char path[] = "/tmp/coach-render-XXXXXX.wav";
-	struct bundle b;
-	struct engine e;
-	struct diag err;
+	const struct bundle *b = &shared.b;
+	const float *x = shared.x;
+	sf_count_t n = shared.n;
 	struct loudness l;
-	sf_count_t n, at, len, window = RATE * 4 / 10;
+	sf_count_t at, len, window = RATE * 4 / 10;
 	double *speech_lu, *tick_lu, speech_med, tick_med, chime_peak;
 	size_t nspeech = 0, nticks = 0;
 	const struct plan_cue *finish = NULL;
-	int rate, fd;
-	float *x;
 
 	(void)state;
-	fd = mkstemps(path, 4);
-	assert_true(fd >= 0);
-	close(fd);
-	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
-		fail_msg("%s", err.text);
-	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
-	assert_true(render_wav(&e, path, NULL, 0, b.plan.total, &err) > 0);
-	x = read_wav(path, &n, &rate);
-	loudness_init(&l, x, n, rate);
-	speech_lu = calloc(b.plan.ncues, sizeof(*speech_lu));
-	tick_lu = calloc(b.plan.ncues, sizeof(*tick_lu));
+	assert_non_null(x);
+	loudness_init(&l, x, n, shared.rate);
+	speech_lu = calloc(b->plan.ncues, sizeof(*speech_lu));
+	tick_lu = calloc(b->plan.ncues, sizeof(*tick_lu));
 	assert_true(speech_lu && tick_lu);
-	for (size_t i = 0; i < b.plan.ncues; i++) {
-		const struct plan_cue *q = &b.plan.cues[i];
+	for (size_t i = 0; i < b->plan.ncues; i++) {
+		const struct plan_cue *q = &b->plan.cues[i];
 
 		at = (sf_count_t)q->at;
 		len = (sf_count_t)q->length;
@@ -269,7 +285,7 @@ static void default_routine_sounds_carry(void **state)
 
 	/* The chime is the last sound and the render ends with it, whole. */
 	assert_non_null(finish);
-	assert_int_equal(b.plan.total - finish->at, b.sounds[SOUND_FINISH].frames);
+	assert_int_equal(b->plan.total - finish->at, b->sounds[SOUND_FINISH].frames);
 	at = (sf_count_t)finish->at;
 	chime_peak = peak(x, at, n);
 	print_message("finish chime: %.2f s; 1 s in %.0f dB under its peak, at the end %.0f dB\n",
@@ -282,50 +298,45 @@ static void default_routine_sounds_carry(void **state)
 	free(speech_lu);
 	free(tick_lu);
 	free(l.sq);
-	free(x);
-	unlink(path);
-	bundle_free(&b);
 }
 
 static void rendered_pause_is_a_silent_gap(void **state)
 {
+	const struct bundle *b = &shared.b;
 	char path[] = "/tmp/coach-render-XXXXXX.wav";
-	struct bundle b;
 	struct engine e;
 	struct diag err;
 	struct render_control ctl[2];
 	const struct plan_phase *hold;
-	sf_count_t n, pause_at, resume_at, after;
+	sf_count_t paused_n, pause_at, resume_at, after;
 	size_t h = 0;
-	int rate, fd;
-	float *x;
+	int paused_rate, fd;
+	float *paused;
 
 	(void)state;
 	fd = mkstemps(path, 4);
 	assert_true(fd >= 0);
 	close(fd);
-	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
-		fail_msg("%s", err.text);
-	while (b.plan.phases[h].kind != PHASE_HOLD)
+	while (b->plan.phases[h].kind != PHASE_HOLD)
 		h++;
-	hold = &b.plan.phases[h];
+	hold = &b->plan.phases[h];
 	pause_at = (sf_count_t)(hold->start + hold->length / 3);
 	resume_at = pause_at + 2 * RATE;
 	ctl[0] = (struct render_control){ (uint64_t)pause_at, SESSION_PAUSE };
 	ctl[1] = (struct render_control){ (uint64_t)resume_at, SESSION_RESUME };
-	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
-	assert_true(render_wav(&e, path, ctl, 2, b.plan.total + 10 * RATE, &err) > 0);
-	x = read_wav(path, &n, &rate);
+	engine_init(&e, &b->plan, b->texts, b->sounds, 1.0f, true);
+	assert_true(render_wav(&e, path, ctl, 2, b->plan.total + 10 * RATE, &err) > 0);
+	paused = read_wav(path, &paused_n, &paused_rate);
+	assert_int_equal(paused_rate, RATE);
 	/* "Paused." is spoken, then silence until the resume. */
-	assert_true(peak(x, pause_at, pause_at + RATE) > 0.05);
-	assert_true(peak(x, resume_at - RATE / 2, resume_at) < 0.001);
+	assert_true(peak(paused, pause_at, pause_at + RATE) > 0.05);
+	assert_true(peak(paused, resume_at - RATE / 2, resume_at) < 0.001);
 	/* After "Resuming." the hold's end tone comes when two thirds of it are left. */
-	after = resume_at + (sf_count_t)b.plan.text_frames[b.plan.ack.resuming] +
+	after = resume_at + (sf_count_t)b->plan.text_frames[b->plan.ack.resuming] +
 		PLAN_GAP_AFTER_SPEECH_MS * RATE / 1000 + (sf_count_t)(hold->start + hold->length) - pause_at;
-	assert_int_equal(onset_lag(x, n, &b.sounds[SOUND_END], after), 0);
-	free(x);
+	assert_int_equal(onset_lag(paused, paused_n, &b->sounds[SOUND_END], after), 0);
+	free(paused);
 	unlink(path);
-	bundle_free(&b);
 }
 
 /* Issue 16, finding 14: a render that may pass 4 GiB wrote a WAV whose size
@@ -333,8 +344,8 @@ static void rendered_pause_is_a_silent_gap(void **state)
  * (here the session ends long before, so the file is small). */
 static void a_render_past_4_gib_is_rf64(void **state)
 {
+	const struct bundle *b = &shared.b;
 	char path[] = "/tmp/coach-render-XXXXXX.wav";
-	struct bundle b;
 	struct engine e;
 	struct diag err;
 	SF_INFO info = { 0 };
@@ -346,17 +357,14 @@ static void a_render_past_4_gib_is_rf64(void **state)
 	fd = mkstemps(path, 4);
 	assert_true(fd >= 0);
 	close(fd);
-	if (bundle_load(&b, &files, RATE, &speech, &err, NULL) < 0)
-		fail_msg("%s", err.text);
-	engine_init(&e, &b.plan, b.texts, b.sounds, 1.0f, true);
-	assert_int_equal(render_wav(&e, path, NULL, 0, wav_limit + 1, &err), (int64_t)b.plan.total);
+	engine_init(&e, &b->plan, b->texts, b->sounds, 1.0f, true);
+	assert_int_equal(render_wav(&e, path, NULL, 0, wav_limit + 1, &err), (int64_t)b->plan.total);
 	f = sf_open(path, SFM_READ, &info);
 	assert_non_null(f);
 	assert_int_equal(info.format, SF_FORMAT_RF64 | SF_FORMAT_PCM_16);
-	assert_int_equal(info.frames, (sf_count_t)b.plan.total);
+	assert_int_equal(info.frames, (sf_count_t)b->plan.total);
 	sf_close(f);
 	unlink(path);
-	bundle_free(&b);
 }
 
 int main(void)
@@ -368,7 +376,7 @@ int main(void)
 		cmocka_unit_test(a_render_past_4_gib_is_rf64),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, load_and_render, free_render);
 
 	if (speech)
 		speech_free(speech);
