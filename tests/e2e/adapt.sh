@@ -10,15 +10,9 @@ set -u
 
 SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
-FIFO=$E2E_TMP/buttons
 CFG=$E2E_TMP/coach.yaml
 ROUTINE=$E2E_TMP/adapt.yaml
-# Both buttons held for 2.6 s: "this hurts" fires at 2 s (twice long_press).
-both_held() {
-	echo "play press" >"$FIFO"; sleep 0.1; echo "next press" >"$FIFO"; sleep 2.6
-	echo "play release" >"$FIFO"; sleep 0.1; echo "next release" >"$FIFO"
-}
-play_pressed() { echo "play press" >"$FIFO"; sleep 0.15; echo "play release" >"$FIFO"; sleep 0.3; }
+play_pressed() { tap play 0.15; sleep 0.3; }
 
 # Long holds that the hurts cut short (a loaded machine has all the time it
 # needs), and a short last step.
@@ -40,9 +34,7 @@ steps:
   - name: Three
     time: 2s
 YAML
-mkfifo "$FIFO"
-sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" -e "s|^checkin: off|checkin: on|" -e "s|^routine:.*|routine: $ROUTINE|" \
-	"$E2E_ROOT/config/coach.yaml" >"$CFG"
+buttons_config "$CFG" "s|^checkin: off|checkin: on|" "s|^routine:.*|routine: $ROUTINE|" || e2e_finish
 pulse_start || e2e_finish
 export XDG_STATE_HOME=$E2E_TMP/state
 HISTORY=$XDG_STATE_HOME/coach/history.tsv
@@ -59,7 +51,7 @@ fi
 
 ctl play >/dev/null
 wait_status '^running step=1/3 .* phase=hold ' 15
-both_held
+both_held 2.6   # "this hurts" fires at 2 s (twice long_press)
 wait_status '^running step=2/3 .* phase=hold ' 10 && pass button-hurt || fail button-hurt "$STATUS"
 out=$(ctl hurt 2>&1)
 [ "$out" = "ok hurt" ] && pass coachctl-hurt || fail coachctl-hurt "$out"

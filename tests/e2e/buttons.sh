@@ -8,22 +8,14 @@ set -u
 
 SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
-FIFO=$E2E_TMP/buttons
 CFG=$E2E_TMP/coach.yaml
 REC=$E2E_TMP/buttons.wav
 ROUTINE=$E2E_ROOT/tests/routines/e2e-short.yaml
-# A tap is a press and a release 100 ms apart (one write of both would be a
-# glitch shorter than the debounce); a hold outlasts long_press (1 s).
-tap() { echo "$1 press" >"$FIFO"; sleep 0.1; echo "$1 release" >"$FIFO"; }
-hold() { echo "$1 press" >"$FIFO"; sleep 1.3; echo "$1 release" >"$FIFO"; }
-both() {
-	echo "play press" >"$FIFO"; sleep 0.1; echo "next press" >"$FIFO"; sleep 0.2
-	echo "play release" >"$FIFO"; sleep 0.1; echo "next release" >"$FIFO"
-}
+# A hold outlasts long_press (1 s); both pressed briefly is "where am I".
+hold() { tap "$1" 1.3; }
+both() { both_held 0.2; }
 
-mkfifo "$FIFO"
-sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" -e 's|^  led: none|  led: 22|' \
-	"$E2E_ROOT/config/coach.yaml" >"$CFG"
+buttons_config "$CFG" 's|^  led: none|  led: 22|' || e2e_finish
 pulse_start || e2e_finish
 record_start "$REC" || e2e_finish
 "$BUILD/coachd" -c "$CFG" -r "$ROUTINE" -s "$SOCK" -v >"$LOG" 2>&1 &

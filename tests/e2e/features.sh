@@ -8,22 +8,18 @@ set -u
 SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
 DATA=$E2E_TMP/data
-FIFO=$E2E_TMP/buttons
 export XDG_STATE_HOME=$E2E_TMP/state
-tap() { echo "$1 press" >"$FIFO"; sleep 0.1; echo "$1 release" >"$FIFO"; }
-hold() { echo "$1 press" >"$FIFO"; sleep 1.3; echo "$1 release" >"$FIFO"; }
+hold() { tap "$1" 1.3; }   # outlasts long_press (1 s)
 
 # A data folder like a checkout's, with two short routines.
 mkdir -p "$DATA/config/routines"
 ln -s "$E2E_ROOT/voices" "$DATA/voices"
 ln -s "$E2E_ROOT/sounds" "$DATA/sounds"
-sed -e "s|^routine: .*|routine: alpha|" -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" \
-	"$E2E_ROOT/config/coach.yaml" >"$DATA/config/coach.yaml"
+buttons_config "$DATA/config/coach.yaml" "s|^routine: .*|routine: alpha|" || e2e_finish
 printf 'name: Alpha\ncountdown: 0\nprepare: 0s\nsteps:\n  - name: First\n    time: 2s\n' \
 	>"$DATA/config/routines/alpha.yaml"
 printf 'name: Bravo\ncountdown: 0\nprepare: 0s\nsteps:\n  - name: Only\n    time: 2s\n' \
 	>"$DATA/config/routines/bravo.yaml"
-mkfifo "$FIFO"
 
 start_daemon() {
 	"$BUILD/coachd" -d "$DATA" -s "$SOCK" -v >>"$LOG" 2>&1 &

@@ -8,14 +8,8 @@ set -u
 
 SOCK=$E2E_TMP/coach.sock
 LOG=$E2E_TMP/coachd.log
-FIFO=$E2E_TMP/buttons
 CFG=$E2E_TMP/coach.yaml
 ROUTINE=$E2E_TMP/hurt.yaml
-# Both buttons held for 2.6 s: "this hurts" fires at 2 s (twice long_press).
-both_held() {
-	echo "play press" >"$FIFO"; sleep 0.1; echo "next press" >"$FIFO"; sleep 2.6
-	echo "play release" >"$FIFO"; sleep 0.1; echo "next release" >"$FIFO"
-}
 
 # Long holds, so that a loaded machine has all the time it needs; the last
 # step is short, and its harder variant plays.
@@ -37,8 +31,7 @@ steps:
       name: Three harder
       time: 3s
 YAML
-mkfifo "$FIFO"
-sed -e "s|^  chip: auto|  chip: \"fake:$FIFO\"|" "$E2E_ROOT/config/coach.yaml" >"$CFG"
+buttons_config "$CFG" || e2e_finish
 pulse_start || e2e_finish
 # pulse_start gives the test a home of its own: the history goes there.
 export XDG_STATE_HOME=$E2E_TMP/state
@@ -62,7 +55,7 @@ err=$(ctl hurt 2>&1)
 # Session 1: both held in step one's hold, coachctl hurt in step two's.
 ctl play >/dev/null
 wait_status '^running step=1/3 .* phase=hold ' 15 && pass step-one-holds || fail step-one-holds "$STATUS"
-both_held
+both_held 2.6   # "this hurts" fires at 2 s (twice long_press)
 wait_for "grep -q 'buttons: both-long' '$LOG'" 5 && pass both-held-heard || fail both-held-heard "no both-long"
 wait_status '^running step=2/3 ' 5 && pass both-held-leaves-step || fail both-held-leaves-step "$STATUS"
 wait_status '^running step=2/3 .* phase=hold ' 15

@@ -383,6 +383,34 @@ record_stop() {
 	return "$rc"
 }
 
+# --- fake buttons ------------------------------------------------------------
+# coachd's `chip: "fake:FIFO"` reads from a FIFO the records its libgpiod
+# backends produce ("play press", "next release", "gone"), so the buttons
+# are tested end to end without a GPIO chip.
+#   buttons_config OUT [SED_EXPR...]  makes the FIFO $FIFO ($E2E_TMP/buttons
+#                                     unless set) and writes the shipped
+#                                     coach.yaml, its buttons on it and the
+#                                     SED_EXPRs applied, to OUT
+#   tap NAME [HELD_S]                 pressed, held (0.1 s: one write of both
+#                                     would be a glitch under the debounce),
+#                                     released
+#   both_held HELD_S                  Play, then Next 0.1 s later, held
+#                                     HELD_S, released in the same order
+buttons_config() {
+	local out=$1 e args=()
+	shift
+	FIFO=${FIFO:-$E2E_TMP/buttons}
+	mkfifo "$FIFO" || return 1
+	args=(-e "s|^  chip: auto|  chip: \"fake:$FIFO\"|")
+	for e in "$@"; do args+=(-e "$e"); done
+	sed "${args[@]}" "$E2E_ROOT/config/coach.yaml" >"$out"
+}
+tap() { echo "$1 press" >"$FIFO"; sleep "${2:-0.1}"; echo "$1 release" >"$FIFO"; }
+both_held() {
+	echo "play press" >"$FIFO"; sleep 0.1; echo "next press" >"$FIFO"; sleep "$1"
+	echo "play release" >"$FIFO"; sleep 0.1; echo "next release" >"$FIFO"
+}
+
 # --- talking to coachd -------------------------------------------------------
 # For scripts that set SOCK: ctl ARGS runs coachctl on it; status stores the
 # status line in STATUS; field NAME prints NAME=... from it; wait_status RE S
