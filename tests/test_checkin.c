@@ -9,14 +9,15 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "checkin.h"
 #include "history.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	return 0;
 }
 
@@ -93,14 +94,6 @@ static void whole_answers(void **state)
 	assert_int_equal(answer, 7);
 }
 
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
-}
-
 static struct history_entry answered(time_t when, int checkin)
 {
 	struct history_entry e;
@@ -113,25 +106,25 @@ static struct history_entry answered(time_t when, int checkin)
 static void when_due(void **state)
 {
 	struct history_entry e[] = {
-		answered(local(2026, 10, 20, 7, 0), 4),
-		answered(local(2026, 10, 25, 7, 0), -1),    /* skipped: does not count */
+		answered(fx_local(2026, 10, 20, 7, 0), 4),
+		answered(fx_local(2026, 10, 25, 7, 0), -1),    /* skipped: does not count */
 	};
 	struct history h = { .entries = e, .n = 2, .cap = 2 };
 	struct history none = { 0 };
 
 	(void)state;
-	assert_true(checkin_due(CHECKIN_ON, &h, local(2026, 10, 21, 7, 0)));
-	assert_false(checkin_due(CHECKIN_OFF, &none, local(2026, 10, 21, 7, 0)));
-	assert_true(checkin_due(CHECKIN_WEEKLY, &none, local(2026, 10, 21, 7, 0)));
+	assert_true(checkin_due(CHECKIN_ON, &h, fx_local(2026, 10, 21, 7, 0)));
+	assert_false(checkin_due(CHECKIN_OFF, &none, fx_local(2026, 10, 21, 7, 0)));
+	assert_true(checkin_due(CHECKIN_WEEKLY, &none, fx_local(2026, 10, 21, 7, 0)));
 	/* Weekly: not again on the 6 days after an answer, again on the 7th. */
-	assert_false(checkin_due(CHECKIN_WEEKLY, &h, local(2026, 10, 20, 21, 0)));
-	assert_false(checkin_due(CHECKIN_WEEKLY, &h, local(2026, 10, 26, 23, 59)));
-	assert_true(checkin_due(CHECKIN_WEEKLY, &h, local(2026, 10, 27, 0, 1)));
+	assert_false(checkin_due(CHECKIN_WEEKLY, &h, fx_local(2026, 10, 20, 21, 0)));
+	assert_false(checkin_due(CHECKIN_WEEKLY, &h, fx_local(2026, 10, 26, 23, 59)));
+	assert_true(checkin_due(CHECKIN_WEEKLY, &h, fx_local(2026, 10, 27, 0, 1)));
 	/* Across the clock change of 25 October (a 25-hour day): local dates,
 	 * so 168 hours after the answer is still the 6th day after it. */
-	assert_false(checkin_due(CHECKIN_WEEKLY, &h, local(2026, 10, 20, 7, 0) + 6 * 86400 + 3600));
+	assert_false(checkin_due(CHECKIN_WEEKLY, &h, fx_local(2026, 10, 20, 7, 0) + 6 * 86400 + 3600));
 	/* An answer dated after today (a clock set back) does not count. */
-	assert_true(checkin_due(CHECKIN_WEEKLY, &h, local(2026, 10, 19, 7, 0)));
+	assert_true(checkin_due(CHECKIN_WEEKLY, &h, fx_local(2026, 10, 19, 7, 0)));
 }
 
 static void mode_names(void **state)

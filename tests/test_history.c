@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "history.h"
 #include "routine.h"
 
@@ -36,8 +38,7 @@ static int setup(void **state)
 {
 	(void)state;
 	umask(022);
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	snprintf(dir, sizeof(dir), "/tmp/coach-test-history-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
@@ -49,24 +50,6 @@ static int teardown(void **state)
 {
 	(void)state;
 	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Local time in the test's zone (Europe/Berlin). */
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
-}
-
-static struct history_entry entry(time_t when, const char *routine, enum history_result r,
-				  unsigned seconds, unsigned done, unsigned total)
-{
-	struct history_entry e;
-
-	history_entry_init(&e, when, routine, r, seconds, done, total);
-	return e;
 }
 
 static void append(const struct history_entry *e)
@@ -142,9 +125,9 @@ static void outcomes(struct history_entry *e, const char *text)
 
 static void writes_exact_lines(void **state)
 {
-	struct history_entry winter = entry(NOV_24_0702_BERLIN, "Morning back mobility",
+	struct history_entry winter = fx_entry(NOV_24_0702_BERLIN, "Morning back mobility",
 					    HISTORY_FINISHED, 754, 11, 11);
-	struct history_entry summer = entry(JUL_1_0700_BERLIN, "Weekend", HISTORY_STOPPED, 61, 2, 9);
+	struct history_entry summer = fx_entry(JUL_1_0700_BERLIN, "Weekend", HISTORY_STOPPED, 61, 2, 9);
 	struct stat st;
 
 	winter.xruns = 3;
@@ -209,11 +192,11 @@ static void writes_exact_lines(void **state)
 	/* Offsets west of UTC and in half hours. */
 	setenv("TZ", "America/St_Johns", 1);
 	tzset();
-	summer = entry(JUL_1_0700_BERLIN, "A", HISTORY_FINISHED, 1, 1, 1);
+	summer = fx_entry(JUL_1_0700_BERLIN, "A", HISTORY_FINISHED, 1, 1, 1);
 	assert_int_equal(summer.utc_offset, -(2 * 3600 + 30 * 60));
 	setenv("TZ", "Asia/Kolkata", 1);
 	tzset();
-	winter = entry(NOV_24_0702_BERLIN, "B", HISTORY_FINISHED, 1, 1, 1);
+	winter = fx_entry(NOV_24_0702_BERLIN, "B", HISTORY_FINISHED, 1, 1, 1);
 	remove(path);
 	append(&summer);
 	append(&winter);
@@ -229,29 +212,29 @@ static void cleans_routine_names(void **state)
 	char name[300];
 
 	(void)state;
-	e = entry(0, "Tab\there\nand \x7f there", HISTORY_FINISHED, 0, 0, 0);
+	e = fx_entry(0, "Tab\there\nand \x7f there", HISTORY_FINISHED, 0, 0, 0);
 	assert_string_equal(e.routine, "Tab here and   there");
-	e = entry(0, "bad \xff\xc0\x80 utf-8 \xe2\x82", HISTORY_FINISHED, 0, 0, 0);
+	e = fx_entry(0, "bad \xff\xc0\x80 utf-8 \xe2\x82", HISTORY_FINISHED, 0, 0, 0);
 	assert_string_equal(e.routine, "bad ??? utf-8 ??");
-	e = entry(0, "", HISTORY_FINISHED, 0, 0, 0);
+	e = fx_entry(0, "", HISTORY_FINISHED, 0, 0, 0);
 	assert_string_equal(e.routine, "-");
 	/* A long name is cut at a character, never inside one. */
 	memset(name, 'a', 126);
 	strcpy(name + 126, "\xc3\xa9\xc3\xa9");
-	e = entry(0, name, HISTORY_FINISHED, 0, 0, 0);
+	e = fx_entry(0, name, HISTORY_FINISHED, 0, 0, 0);
 	assert_int_equal(strlen(e.routine), 126);
 	name[125] = '\0';
 	strcat(name, "\xc3\xa9");
-	e = entry(0, name, HISTORY_FINISHED, 0, 0, 0);
+	e = fx_entry(0, name, HISTORY_FINISHED, 0, 0, 0);
 	assert_string_equal(e.routine, name);
 }
 
 static void round_trip(void **state)
 {
 	struct history_entry in[] = {
-		entry(local(2026, 1, 31, 6, 59), "Morning back mobility", HISTORY_FINISHED, 754, 11, 11),
-		entry(local(2026, 2, 1, 7, 0), "Rücken, sanft \"am Morgen\"", HISTORY_STOPPED, 0, 0, 11),
-		entry(local(2026, 7, 15, 23, 59), "Weekend", HISTORY_FINISHED, 4294967295u, 100, 100),
+		fx_entry(fx_local(2026, 1, 31, 6, 59), "Morning back mobility", HISTORY_FINISHED, 754, 11, 11),
+		fx_entry(fx_local(2026, 2, 1, 7, 0), "Rücken, sanft \"am Morgen\"", HISTORY_STOPPED, 0, 0, 11),
+		fx_entry(fx_local(2026, 7, 15, 23, 59), "Weekend", HISTORY_FINISHED, 4294967295u, 100, 100),
 	};
 	struct history h;
 
@@ -407,7 +390,7 @@ static void survives_a_power_cut_at_every_byte(void **state)
 
 	(void)state;
 	for (int i = 0; i <= N; i++)
-		in[i] = entry(local(2026, 1, 1 + i, 7, i), i % 3 ? "Morning back" : "Rücken — sanft",
+		in[i] = fx_entry(fx_local(2026, 1, 1 + i, 7, i), i % 3 ? "Morning back" : "Rücken — sanft",
 			      i % 4 ? HISTORY_FINISHED : HISTORY_STOPPED, 600u + (unsigned)i * 37,
 			      (unsigned)i % 12, 11 + (unsigned)i % 2);
 	for (int i = 0; i <= N; i++)
@@ -458,7 +441,7 @@ static void survives_a_power_cut_at_every_byte(void **state)
 /* A power cut can also leave zeros where the last write was to go. */
 static void survives_a_zero_filled_tail(void **state)
 {
-	struct history_entry e = entry(local(2026, 5, 1, 7, 0), "R", HISTORY_FINISHED, 1, 1, 1);
+	struct history_entry e = fx_entry(fx_local(2026, 5, 1, 7, 0), "R", HISTORY_FINISHED, 1, 1, 1);
 	struct history h;
 	size_t len;
 	char *text;
@@ -483,7 +466,7 @@ static void survives_a_zero_filled_tail(void **state)
 
 static void reports_errors(void **state)
 {
-	struct history_entry e = entry(0, "R", HISTORY_FINISHED, 1, 1, 1);
+	struct history_entry e = fx_entry(0, "R", HISTORY_FINISHED, 1, 1, 1);
 	struct diag err = { .text = "" };
 	struct history h;
 	char p[192];
@@ -540,7 +523,7 @@ static const char *contents(const char *p)
  * one name is written.  (alarm: the old code would block on the FIFO.) */
 static void refuses_links_and_special_files(void **state)
 {
-	struct history_entry e = entry(NOV_24_0702_BERLIN, "R", HISTORY_FINISHED, 1, 1, 1);
+	struct history_entry e = fx_entry(NOV_24_0702_BERLIN, "R", HISTORY_FINISHED, 1, 1, 1);
 	struct diag err = { .text = "" };
 	struct history h;
 	char target[160];
@@ -587,7 +570,7 @@ static void reads_only_the_recent_end(void **state)
 
 	(void)state;
 	for (int i = 0; i < 100; i++) {
-		struct history_entry e = entry(local(2026, 1, 1 + i % 28, 7, i % 60), "Morning",
+		struct history_entry e = fx_entry(fx_local(2026, 1, 1 + i % 28, 7, i % 60), "Morning",
 					       HISTORY_FINISHED, 600, 11, 11);
 
 		append(&e);

@@ -12,33 +12,16 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "history.h"
 #include "history_report.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	return 0;
-}
-
-/* Local time in the test's zone (Europe/Berlin unless a test changes it). */
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
-}
-
-static struct history_entry entry(time_t when, const char *routine, enum history_result r,
-				  unsigned seconds, unsigned done, unsigned total)
-{
-	struct history_entry e;
-
-	history_entry_init(&e, when, routine, r, seconds, done, total);
-	return e;
 }
 
 /* The streak of entries E (N of them) at NOW. */
@@ -54,8 +37,8 @@ static void streak(const struct history_entry *e, size_t n, time_t now, unsigned
 	assert_int_equal(b, best);
 }
 
-#define FIN(y, m, d, h, mi) entry(local(y, m, d, h, mi), "R", HISTORY_FINISHED, 600, 5, 5)
-#define STOP(y, m, d, h, mi) entry(local(y, m, d, h, mi), "R", HISTORY_STOPPED, 60, 1, 5)
+#define FIN(y, m, d, h, mi) fx_entry(fx_local(y, m, d, h, mi), "R", HISTORY_FINISHED, 600, 5, 5)
+#define STOP(y, m, d, h, mi) fx_entry(fx_local(y, m, d, h, mi), "R", HISTORY_STOPPED, 60, 1, 5)
 
 static void streaks_across_months_and_gaps(void **state)
 {
@@ -70,18 +53,18 @@ static void streaks_across_months_and_gaps(void **state)
 	const size_t n = sizeof(e) / sizeof(e[0]);
 
 	(void)state;
-	streak(e, 0, local(2026, 2, 1, 12, 0), 0, 0);
-	streak(e, n, local(2026, 2, 1, 12, 0), 3, 4);
-	streak(e, n, local(2026, 2, 1, 0, 0), 3, 4);
+	streak(e, 0, fx_local(2026, 2, 1, 12, 0), 0, 0);
+	streak(e, n, fx_local(2026, 2, 1, 12, 0), 3, 4);
+	streak(e, n, fx_local(2026, 2, 1, 0, 0), 3, 4);
 	/* The morning is not over: yesterday's streak still stands. */
-	streak(e, n, local(2026, 2, 2, 6, 0), 3, 4);
-	streak(e, n, local(2026, 2, 2, 23, 59), 3, 4);
-	streak(e, n, local(2026, 2, 3, 0, 0), 0, 4);
-	streak(e, n, local(2026, 1, 2, 7, 30), 4, 4);
-	streak(e, n, local(2026, 1, 5, 7, 30), 1, 4);
+	streak(e, n, fx_local(2026, 2, 2, 6, 0), 3, 4);
+	streak(e, n, fx_local(2026, 2, 2, 23, 59), 3, 4);
+	streak(e, n, fx_local(2026, 2, 3, 0, 0), 0, 4);
+	streak(e, n, fx_local(2026, 1, 2, 7, 30), 4, 4);
+	streak(e, n, fx_local(2026, 1, 5, 7, 30), 1, 4);
 	/* Sessions after NOW (a clock set wrong) do not make today's streak. */
-	streak(e, n, local(2026, 1, 1, 12, 0), 3, 4);
-	streak(e, n, local(2025, 1, 1, 12, 0), 0, 4);
+	streak(e, n, fx_local(2026, 1, 1, 12, 0), 3, 4);
+	streak(e, n, fx_local(2025, 1, 1, 12, 0), 0, 4);
 }
 
 static void stopped_sessions_do_not_count(void **state)
@@ -92,10 +75,10 @@ static void stopped_sessions_do_not_count(void **state)
 	};
 
 	(void)state;
-	streak(e, 5, local(2026, 3, 3, 12, 0), 1, 1);
-	streak(e, 5, local(2026, 3, 4, 12, 0), 1, 1);   /* stopped today: yesterday still counts */
-	streak(e, 5, local(2026, 3, 5, 12, 0), 0, 1);
-	streak(e, 2, local(2026, 3, 2, 12, 0), 1, 1);
+	streak(e, 5, fx_local(2026, 3, 3, 12, 0), 1, 1);
+	streak(e, 5, fx_local(2026, 3, 4, 12, 0), 1, 1);   /* stopped today: yesterday still counts */
+	streak(e, 5, fx_local(2026, 3, 5, 12, 0), 0, 1);
+	streak(e, 2, fx_local(2026, 3, 2, 12, 0), 1, 1);
 }
 
 /* Berlin changes its clocks on 2026-03-29 (02:00 -> 03:00) and on 2026-10-25
@@ -114,16 +97,16 @@ static void streaks_across_clock_changes(void **state)
 	};
 
 	(void)state;
-	streak(spring, 5, local(2026, 3, 31, 0, 45), 5, 5);
-	streak(spring, 5, local(2026, 4, 1, 0, 1), 5, 5);
-	streak(spring, 4, local(2026, 3, 30, 23, 45), 4, 4);
-	streak(autumn, 4, local(2026, 10, 27, 23, 59), 4, 4);
-	streak(autumn, 2, local(2026, 10, 26, 0, 5), 2, 2);
+	streak(spring, 5, fx_local(2026, 3, 31, 0, 45), 5, 5);
+	streak(spring, 5, fx_local(2026, 4, 1, 0, 1), 5, 5);
+	streak(spring, 4, fx_local(2026, 3, 30, 23, 45), 4, 4);
+	streak(autumn, 4, fx_local(2026, 10, 27, 23, 59), 4, 4);
+	streak(autumn, 2, fx_local(2026, 10, 26, 0, 5), 2, 2);
 	/* The local day is the one written in the line, wherever it was written. */
 	setenv("TZ", "Asia/Kolkata", 1);
 	tzset();
-	streak(autumn, 4, local(2026, 10, 28, 4, 0), 4, 4);
-	streak(autumn, 4, local(2026, 10, 29, 4, 0), 0, 4);
+	streak(autumn, 4, fx_local(2026, 10, 28, 4, 0), 4, 4);
+	streak(autumn, 4, fx_local(2026, 10, 29, 4, 0), 0, 4);
 }
 
 static void streak_phrases(void **state)
@@ -162,16 +145,16 @@ static char *format(const struct history *h, time_t now, size_t last, bool csv)
 static void prints_sessions_and_streaks(void **state)
 {
 	struct history_entry e[] = {
-		entry(local(2026, 11, 22, 7, 2), "Morning back mobility", HISTORY_FINISHED, 754, 11, 11),
-		entry(local(2026, 11, 23, 7, 5), "Weekend, long", HISTORY_STOPPED, 190, 4, 11),
-		entry(local(2026, 11, 23, 7, 15), "Say \"hi\"", HISTORY_FINISHED, 3725, 11, 11),
-		entry(local(2026, 11, 24, 6, 58), "Morning back mobility", HISTORY_FINISHED, 59, 1, 11),
+		fx_entry(fx_local(2026, 11, 22, 7, 2), "Morning back mobility", HISTORY_FINISHED, 754, 11, 11),
+		fx_entry(fx_local(2026, 11, 23, 7, 5), "Weekend, long", HISTORY_STOPPED, 190, 4, 11),
+		fx_entry(fx_local(2026, 11, 23, 7, 15), "Say \"hi\"", HISTORY_FINISHED, 3725, 11, 11),
+		fx_entry(fx_local(2026, 11, 24, 6, 58), "Morning back mobility", HISTORY_FINISHED, 59, 1, 11),
 	};
 	struct history h = { .entries = e, .n = 4, .cap = 4 };
 	char *text;
 
 	(void)state;
-	text = format(&h, local(2026, 11, 24, 12, 0), 3, false);
+	text = format(&h, fx_local(2026, 11, 24, 12, 0), 3, false);
 	assert_string_equal(text,
 		"2026-11-23 07:05  stopped      3:10   4/11 steps  Weekend, long\n"
 		"2026-11-23 07:15  finished  1:02:05  11/11 steps  Say \"hi\"\n"
@@ -180,7 +163,7 @@ static void prints_sessions_and_streaks(void **state)
 	free(text);
 	h.n = 1;
 	h.skipped = 1;
-	text = format(&h, local(2026, 11, 24, 12, 0), 0, false);
+	text = format(&h, fx_local(2026, 11, 24, 12, 0), 0, false);
 	assert_string_equal(text,
 		"2026-11-22 07:02  finished    12:34  11/11 steps  Morning back mobility\n"
 		"(1 damaged line of the history skipped: a session cut short by a power cut, or an edit)\n"
@@ -210,7 +193,7 @@ static void prints_sessions_and_streaks(void **state)
 	e[1].checkin = 5;              /* and the check-in's answer, 0 to 10 */
 	e[2].checkin = 0;
 	h.n = 3;
-	text = format(&h, local(2026, 11, 24, 12, 0), 0, false);
+	text = format(&h, fx_local(2026, 11, 24, 12, 0), 0, false);
 	assert_string_equal(text,
 		"2026-11-22 07:02  finished    12:34  11/11 steps  Morning back mobility\n"
 		"2026-11-23 07:05  stopped      3:10    1/3 steps  Weekend, long\n"

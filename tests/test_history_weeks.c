@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "history.h"
 #include "history_date.h"
 #include "history_weeks.h"
@@ -51,8 +53,7 @@ static int setup(void **state)
 	struct diag err;
 
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	now = mktime(&tm);                    /* Wednesday 25 November 2026, noon */
 	if (fd < 0 || write(fd, file, sizeof(file) - 1) != (ssize_t)(sizeof(file) - 1))
 		return -1;

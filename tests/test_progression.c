@@ -11,6 +11,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "history.h"
 #include "progression.h"
 #include "routine.h"
@@ -45,8 +47,7 @@ static int setup(void **state)
 	struct diag err;
 
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	if (routine_parse("r.yaml", routine, strlen(routine), &r, &err) < 0)
 		fail_msg("%s", err.text);
 	return 0;
@@ -59,21 +60,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
-}
-
 /* A session of NAME on Y-M-D with OUTCOMES as in the history file ("dh-s"). */
 static struct history_entry session(const char *name, int y, int m, int d, const char *outcomes)
 {
 	struct history_entry e;
 	unsigned n = 0;
 
-	history_entry_init(&e, local(y, m, d, 7, 0), name, HISTORY_FINISHED, 600, 3, 3);
+	history_entry_init(&e, fx_local(y, m, d, 7, 0), name, HISTORY_FINISHED, 600, 3, 3);
 	for (const char *c = outcomes; *c; c++) {
 		unsigned char o = *c == 'd' ? STEP_DONE : *c == 's' ? STEP_SKIPPED :
 				  *c == 'h' ? STEP_HURT : STEP_NOT_REACHED;
@@ -135,13 +128,13 @@ static void progresses_after_n_sessions(void **state)
 	compute(e, 2, p);
 	assert_int_equal(p[0].level, LEVEL_HARDER);
 	assert_int_equal(p[0].last, LEVEL_STANDARD);
-	assert_int_equal(p[0].changed, local(2026, 11, 3, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 11, 3, 7, 0));
 	assert_int_equal(p[0].changed_offset, 3600);
 	/* The harder version counts from nought: nothing above it to reach. */
 	compute(e, 3, p);
 	assert_int_equal(p[0].level, LEVEL_HARDER);
 	assert_int_equal(p[0].good, 1);
-	assert_int_equal(p[0].changed, local(2026, 11, 3, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 11, 3, 7, 0));
 	/* Announced only when the version differs from the last one played. */
 	compute(e, 2, p);
 	assert_int_equal(progression_apply(&r, p), 0);
@@ -169,15 +162,15 @@ static void steps_back_after_a_hurt(void **state)
 	compute(e, 2, p);
 	assert_int_equal(p[0].level, LEVEL_EASIER);
 	assert_int_equal(p[0].good, 0);
-	assert_int_equal(p[0].changed, local(2026, 11, 3, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 11, 3, 7, 0));
 	compute(e, 3, p);
 	assert_int_equal(p[0].level, LEVEL_EASIER);
-	assert_int_equal(p[0].changed, local(2026, 11, 3, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 11, 3, 7, 0));
 	compute(e, 4, p);
 	assert_int_equal(p[0].level, LEVEL_EASIER);
 	compute(e, 5, p);
 	assert_int_equal(p[0].level, LEVEL_STANDARD);
-	assert_int_equal(p[0].changed, local(2026, 11, 6, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 11, 6, 7, 0));
 	/* A skip neither counts nor resets; a step without rules never moves. */
 	e[4] = session("Morning", 2026, 11, 6, "s-d-h");
 	compute(e, 5, p);
@@ -221,7 +214,7 @@ static void gaps_clock_changes_and_old_lines(void **state)
 	e[1].nsteps = 0;
 	compute(e, 5, p);
 	assert_int_equal(p[0].level, LEVEL_HARDER);
-	assert_int_equal(p[0].changed, local(2026, 12, 1, 7, 0));
+	assert_int_equal(p[0].changed, fx_local(2026, 12, 1, 7, 0));
 	assert_int_equal(p[0].changed_offset, 3600);
 	compute(e, 1, p);
 	assert_int_equal(p[0].good, 1);
@@ -230,7 +223,7 @@ static void gaps_clock_changes_and_old_lines(void **state)
 	e[4] = session("Morning", 2026, 10, 25, "dd-d");   /* the day summer time ends */
 	compute(e, 5, p);
 	assert_int_equal(p[0].changed_offset, 3600);
-	e[4].when = local(2026, 10, 25, 7, 0);
+	e[4].when = fx_local(2026, 10, 25, 7, 0);
 	e[4].utc_offset = 3600;
 	e[0].utc_offset = 7200;
 	compute(e, 5, p);

@@ -9,28 +9,21 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "reminder.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	return 0;
-}
-
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
 }
 
 static void waits_for_an_answer_for_a_while(void **state)
 {
 	struct reminder r;
-	time_t at = local(2026, 12, 5, 7, 0);
+	time_t at = fx_local(2026, 12, 5, 7, 0);
 
 	(void)state;
 	reminder_init(&r);
@@ -47,7 +40,7 @@ static void waits_for_an_answer_for_a_while(void **state)
 static void snooze_sounds_again_once(void **state)
 {
 	struct reminder r;
-	time_t at = local(2026, 12, 5, 7, 0);
+	time_t at = fx_local(2026, 12, 5, 7, 0);
 
 	(void)state;
 	reminder_init(&r);
@@ -73,7 +66,7 @@ static void snooze_sounds_again_once(void **state)
 static void not_today_lasts_the_local_day(void **state)
 {
 	struct reminder r;
-	time_t at = local(2026, 10, 25, 7, 0);   /* 25 hours: the clocks go back */
+	time_t at = fx_local(2026, 10, 25, 7, 0);   /* 25 hours: the clocks go back */
 
 	(void)state;
 	reminder_init(&r);
@@ -84,14 +77,14 @@ static void not_today_lasts_the_local_day(void **state)
 	assert_false(reminder_waiting(&r, at + 61));
 	assert_false(reminder_snooze_due(&r, at + 600));  /* the snooze is off too */
 	assert_true(reminder_quiet(&r, at));
-	assert_true(reminder_quiet(&r, local(2026, 10, 25, 23, 59)));
-	assert_false(reminder_quiet(&r, local(2026, 10, 26, 0, 0)));
-	assert_false(reminder_quiet(&r, local(2026, 10, 24, 23, 59)));
+	assert_true(reminder_quiet(&r, fx_local(2026, 10, 25, 23, 59)));
+	assert_false(reminder_quiet(&r, fx_local(2026, 10, 26, 0, 0)));
+	assert_false(reminder_quiet(&r, fx_local(2026, 10, 24, 23, 59)));
 	/* Said before the reminder, the day's reminder is left out too. */
 	reminder_init(&r);
-	reminder_not_today(&r, local(2026, 3, 29, 1, 30));   /* 23 hours */
-	assert_true(reminder_quiet(&r, local(2026, 3, 29, 23, 30)));
-	assert_false(reminder_quiet(&r, local(2026, 3, 30, 0, 30)));
+	reminder_not_today(&r, fx_local(2026, 3, 29, 1, 30));   /* 23 hours */
+	assert_true(reminder_quiet(&r, fx_local(2026, 3, 29, 23, 30)));
+	assert_false(reminder_quiet(&r, fx_local(2026, 3, 30, 0, 30)));
 }
 
 static void quiet_day_as_text(void **state)
@@ -102,17 +95,17 @@ static void quiet_day_as_text(void **state)
 	(void)state;
 	reminder_init(&r);
 	assert_string_equal(reminder_format_day(&r, buf, sizeof(buf)), "");
-	reminder_not_today(&r, local(2026, 12, 5, 9, 0));
+	reminder_not_today(&r, fx_local(2026, 12, 5, 9, 0));
 	assert_string_equal(reminder_format_day(&r, buf, sizeof(buf)), "2026-12-05");
 	reminder_init(&back);
 	assert_true(reminder_parse_day(&back, buf));
-	assert_true(reminder_quiet(&back, local(2026, 12, 5, 18, 0)));
+	assert_true(reminder_quiet(&back, fx_local(2026, 12, 5, 18, 0)));
 	assert_false(reminder_parse_day(&back, "2026-02-31"));
 	assert_false(reminder_parse_day(&back, "2026-12-5"));
 	assert_false(reminder_parse_day(&back, " 026-12-05"));
 	assert_false(reminder_parse_day(&back, "2026-12-05x"));
 	assert_false(reminder_parse_day(&back, ""));
-	assert_true(reminder_quiet(&back, local(2026, 12, 5, 18, 0)));   /* unchanged */
+	assert_true(reminder_quiet(&back, fx_local(2026, 12, 5, 18, 0)));   /* unchanged */
 }
 
 int main(void)

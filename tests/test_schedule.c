@@ -9,16 +9,9 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "schedule.h"
-
-/* Local time in the test's zone as time_t. */
-static time_t local(int y, int mon, int d, int h, int m)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = m, .tm_isdst = -1 };
-
-	return mktime(&tm);
-}
 
 static void expect_local(time_t t, int y, int mon, int d, int h, int m)
 {
@@ -35,8 +28,7 @@ static void expect_local(time_t t, int y, int mon, int d, int h, int m)
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	return 0;
 }
 
@@ -47,10 +39,10 @@ static void today_then_tomorrow(void **state)
 
 	(void)state;
 	/* Tuesday 2026-11-24, 06:00: today at 07:00. */
-	expect_local(schedule_next(&e, 1, local(2026, 11, 24, 6, 0), &which), 2026, 11, 24, 7, 0);
+	expect_local(schedule_next(&e, 1, fx_local(2026, 11, 24, 6, 0), &which), 2026, 11, 24, 7, 0);
 	assert_int_equal(which, 0);
 	/* Exactly at 07:00 it is not "after": tomorrow. */
-	expect_local(schedule_next(&e, 1, local(2026, 11, 24, 7, 0), &which), 2026, 11, 25, 7, 0);
+	expect_local(schedule_next(&e, 1, fx_local(2026, 11, 24, 7, 0), &which), 2026, 11, 25, 7, 0);
 }
 
 static void weekdays_skip_the_weekend(void **state)
@@ -63,10 +55,10 @@ static void weekdays_skip_the_weekend(void **state)
 
 	(void)state;
 	/* Friday 2026-11-27 08:00: the weekend entry on Saturday. */
-	expect_local(schedule_next(e, 2, local(2026, 11, 27, 8, 0), &which), 2026, 11, 28, 8, 30);
+	expect_local(schedule_next(e, 2, fx_local(2026, 11, 27, 8, 0), &which), 2026, 11, 28, 8, 30);
 	assert_int_equal(which, 1);
 	/* Sunday 09:00: Monday 07:00. */
-	expect_local(schedule_next(e, 2, local(2026, 11, 29, 9, 0), &which), 2026, 11, 30, 7, 0);
+	expect_local(schedule_next(e, 2, fx_local(2026, 11, 29, 9, 0), &which), 2026, 11, 30, 7, 0);
 	assert_int_equal(which, 0);
 }
 
@@ -79,23 +71,23 @@ static void dst_nights(void **state)
 
 	(void)state;
 	/* Spring forward, 2027-03-28: 02:30 does not exist; it fires at 03:30. */
-	t = schedule_next(&e, 1, local(2027, 3, 28, 0, 0), &which);
+	t = schedule_next(&e, 1, fx_local(2027, 3, 28, 0, 0), &which);
 	expect_local(t, 2027, 3, 28, 3, 30);
 	/* The day after the change, 07:00 is 23 hours after the previous 07:00. */
-	before = local(2027, 3, 27, 7, 0);
+	before = fx_local(2027, 3, 27, 7, 0);
 	t = schedule_next(&seven, 1, before, &which);
 	expect_local(t, 2027, 3, 28, 7, 0);
 	assert_int_equal(t - before, 23 * 3600);
 	/* Fall back, 2026-10-25: 07:00 is 25 hours after the previous one. */
-	before = local(2026, 10, 24, 7, 0);
+	before = fx_local(2026, 10, 24, 7, 0);
 	t = schedule_next(&seven, 1, before, &which);
 	expect_local(t, 2026, 10, 25, 7, 0);
 	assert_int_equal(t - before, 25 * 3600);
 	/* 02:30 happens twice that night: it fires once, then the next day. */
-	t = schedule_next(&e, 1, local(2026, 10, 25, 0, 0), &which);
+	t = schedule_next(&e, 1, fx_local(2026, 10, 25, 0, 0), &which);
 	expect_local(t, 2026, 10, 25, 2, 30);
 	t = schedule_next(&e, 1, t, &which);
-	assert_true(t > local(2026, 10, 25, 12, 0));
+	assert_true(t > fx_local(2026, 10, 25, 12, 0));
 }
 
 static void nothing_scheduled(void **state)

@@ -9,23 +9,16 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture_time.h"
+
 #include "history.h"
 #include "streak.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	fx_zone();
 	return 0;
-}
-
-static time_t local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_isdst = -1 };
-
-	return mktime(&tm);
 }
 
 static struct history_entry entry(time_t when, enum history_result r)
@@ -36,8 +29,8 @@ static struct history_entry entry(time_t when, enum history_result r)
 	return e;
 }
 
-#define FIN(y, m, d)  entry(local(y, m, d, 7, 0), HISTORY_FINISHED)
-#define STOP(y, m, d) entry(local(y, m, d, 7, 0), HISTORY_STOPPED)
+#define FIN(y, m, d)  entry(fx_local(y, m, d, 7, 0), HISTORY_FINISHED)
+#define STOP(y, m, d) entry(fx_local(y, m, d, 7, 0), HISTORY_STOPPED)
 
 /* The streak of the N entries E at NOW with GRACE days per PER. */
 static void check(const struct history_entry *e, size_t n, time_t now, unsigned grace,
@@ -71,15 +64,15 @@ static void grace_per_week(void **state)
 	const struct history_entry across_weeks[] = {
 		FIN(2026, 11, 20), FIN(2026, 11, 21), FIN(2026, 11, 24), FIN(2026, 11, 25),
 	};
-	time_t now = local(2026, 11, 24, 12, 0);
+	time_t now = fx_local(2026, 11, 24, 12, 0);
 
 	(void)state;
 	check(one_missed, 8, now, 0, WEEK, 5, 5);        /* strict: Friday on */
 	check(one_missed, 8, now, 1, WEEK, 8, 8);        /* the Thursday forgiven */
-	check(two_missed, 5, local(2026, 11, 22, 12, 0), 1, WEEK, 2, 3);
-	check(two_missed, 5, local(2026, 11, 22, 12, 0), 2, WEEK, 5, 5);
-	check(across_weeks, 4, local(2026, 11, 25, 12, 0), 1, WEEK, 4, 4);
-	check(across_weeks, 4, local(2026, 11, 25, 12, 0), 0, WEEK, 2, 2);
+	check(two_missed, 5, fx_local(2026, 11, 22, 12, 0), 1, WEEK, 2, 3);
+	check(two_missed, 5, fx_local(2026, 11, 22, 12, 0), 2, WEEK, 5, 5);
+	check(across_weeks, 4, fx_local(2026, 11, 25, 12, 0), 1, WEEK, 4, 4);
+	check(across_weeks, 4, fx_local(2026, 11, 25, 12, 0), 0, WEEK, 2, 2);
 }
 
 static void grace_per_month(void **state)
@@ -94,7 +87,7 @@ static void grace_per_month(void **state)
 		FIN(2026, 1, 29), FIN(2026, 1, 30),          /* the 31st and Feb 1st missed */
 		FIN(2026, 2, 2), FIN(2026, 2, 3),
 	};
-	time_t now = local(2026, 1, 17, 12, 0);
+	time_t now = fx_local(2026, 1, 17, 12, 0);
 
 	(void)state;
 	check(e, 7, now, 3, MONTH, 7, 7);
@@ -103,8 +96,8 @@ static void grace_per_month(void **state)
 	/* By the week: the 10th (a Saturday) in one, the 13th and 16th in the next. */
 	check(e, 7, now, 1, WEEK, 1, 6);
 	check(e, 7, now, 2, WEEK, 7, 7);
-	check(month_end, 4, local(2026, 2, 3, 12, 0), 1, MONTH, 4, 4);
-	check(month_end, 4, local(2026, 2, 3, 12, 0), 1, WEEK, 2, 2);  /* same week (Sat, Sun) */
+	check(month_end, 4, fx_local(2026, 2, 3, 12, 0), 1, MONTH, 4, 4);
+	check(month_end, 4, fx_local(2026, 2, 3, 12, 0), 1, WEEK, 2, 2);  /* same week (Sat, Sun) */
 }
 
 static void gaps_and_today(void **state)
@@ -117,20 +110,20 @@ static void gaps_and_today(void **state)
 	};
 
 	(void)state;
-	check(e, 0, local(2026, 11, 20, 12, 0), 1, WEEK, 0, 0);
+	check(e, 0, fx_local(2026, 11, 20, 12, 0), 1, WEEK, 0, 0);
 	/* Saturday missed, forgiven; on Sunday the morning is not over. */
-	check(e, 5, local(2026, 11, 22, 23, 59), 1, WEEK, 5, 5);
+	check(e, 5, fx_local(2026, 11, 22, 23, 59), 1, WEEK, 5, 5);
 	/* Monday: Saturday and Sunday both missed, one grace day a week. */
-	check(e, 5, local(2026, 11, 23, 8, 0), 1, WEEK, 0, 5);
-	check(e, 5, local(2026, 11, 23, 8, 0), 2, WEEK, 5, 5);
+	check(e, 5, fx_local(2026, 11, 23, 8, 0), 1, WEEK, 0, 5);
+	check(e, 5, fx_local(2026, 11, 23, 8, 0), 2, WEEK, 5, 5);
 	/* Monday and Tuesday missed too: a new week, its own grace days. */
-	check(e, 5, local(2026, 11, 25, 8, 0), 2, WEEK, 5, 5);
-	check(e, 5, local(2026, 11, 26, 8, 0), 2, WEEK, 0, 5);
+	check(e, 5, fx_local(2026, 11, 25, 8, 0), 2, WEEK, 5, 5);
+	check(e, 5, fx_local(2026, 11, 26, 8, 0), 2, WEEK, 0, 5);
 	/* A gap longer than the grace ends it; the new streak starts again. */
-	check(e, 7, local(2026, 12, 15, 12, 0), 3, MONTH, 2, 5);
-	check(e, 7, local(2026, 12, 15, 12, 0), 2, WEEK, 2, 5);
+	check(e, 7, fx_local(2026, 12, 15, 12, 0), 3, MONTH, 2, 5);
+	check(e, 7, fx_local(2026, 12, 15, 12, 0), 2, WEEK, 2, 5);
 	/* Sessions dated after today (a clock set wrong) count for the best only. */
-	check(e, 7, local(2026, 11, 18, 12, 0), 1, WEEK, 3, 5);
+	check(e, 7, fx_local(2026, 11, 18, 12, 0), 1, WEEK, 3, 5);
 }
 
 static void only_stopped_sessions_are_missed_days(void **state)
@@ -141,11 +134,11 @@ static void only_stopped_sessions_are_missed_days(void **state)
 	};
 
 	(void)state;
-	check(e, 6, local(2026, 11, 20, 12, 0), 0, WEEK, 1, 1);
-	check(e, 6, local(2026, 11, 20, 12, 0), 1, WEEK, 1, 2);   /* the second one ends it */
-	check(e, 6, local(2026, 11, 20, 12, 0), 2, WEEK, 3, 3);
+	check(e, 6, fx_local(2026, 11, 20, 12, 0), 0, WEEK, 1, 1);
+	check(e, 6, fx_local(2026, 11, 20, 12, 0), 1, WEEK, 1, 2);   /* the second one ends it */
+	check(e, 6, fx_local(2026, 11, 20, 12, 0), 2, WEEK, 3, 3);
 	/* Stopped today: the morning is still not missed. */
-	check(e, 5, local(2026, 11, 19, 12, 0), 1, WEEK, 2, 2);
+	check(e, 5, fx_local(2026, 11, 19, 12, 0), 1, WEEK, 2, 2);
 }
 
 /* Berlin: 2026-03-29 has 23 hours, 2026-10-25 has 25.  A missed day over a
@@ -153,30 +146,29 @@ static void only_stopped_sessions_are_missed_days(void **state)
 static void clock_changes(void **state)
 {
 	const struct history_entry spring[] = {
-		entry(local(2026, 3, 27, 23, 50), HISTORY_FINISHED),
-		entry(local(2026, 3, 28, 0, 10), HISTORY_FINISHED),
+		entry(fx_local(2026, 3, 27, 23, 50), HISTORY_FINISHED),
+		entry(fx_local(2026, 3, 28, 0, 10), HISTORY_FINISHED),
 		/* the 29th (23 hours) missed */
-		entry(local(2026, 3, 30, 0, 5), HISTORY_FINISHED),
-		entry(local(2026, 3, 31, 23, 55), HISTORY_FINISHED),
+		entry(fx_local(2026, 3, 30, 0, 5), HISTORY_FINISHED),
+		entry(fx_local(2026, 3, 31, 23, 55), HISTORY_FINISHED),
 	};
 	const struct history_entry autumn[] = {
-		entry(local(2026, 10, 24, 23, 30), HISTORY_FINISHED),
+		entry(fx_local(2026, 10, 24, 23, 30), HISTORY_FINISHED),
 		/* the 25th (25 hours) missed */
-		entry(local(2026, 10, 26, 0, 30), HISTORY_FINISHED),
-		entry(local(2026, 10, 27, 23, 59), HISTORY_FINISHED),  /* the 26th... 27th */
+		entry(fx_local(2026, 10, 26, 0, 30), HISTORY_FINISHED),
+		entry(fx_local(2026, 10, 27, 23, 59), HISTORY_FINISHED),  /* the 26th... 27th */
 	};
 
 	(void)state;
-	check(spring, 4, local(2026, 3, 31, 23, 58), 1, WEEK, 4, 4);
-	check(spring, 4, local(2026, 3, 31, 23, 58), 0, WEEK, 2, 2);
-	check(autumn, 3, local(2026, 10, 28, 0, 1), 1, WEEK, 3, 3);
-	check(autumn, 3, local(2026, 10, 28, 0, 1), 0, WEEK, 2, 2);
+	check(spring, 4, fx_local(2026, 3, 31, 23, 58), 1, WEEK, 4, 4);
+	check(spring, 4, fx_local(2026, 3, 31, 23, 58), 0, WEEK, 2, 2);
+	check(autumn, 3, fx_local(2026, 10, 28, 0, 1), 1, WEEK, 3, 3);
+	check(autumn, 3, fx_local(2026, 10, 28, 0, 1), 0, WEEK, 2, 2);
 	/* Read where it is another day: the lines' own dates still count. */
 	setenv("TZ", "America/New_York", 1);
 	tzset();
-	check(autumn, 3, local(2026, 10, 28, 6, 0), 1, WEEK, 3, 3);
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
+	check(autumn, 3, fx_local(2026, 10, 28, 6, 0), 1, WEEK, 3, 3);
+	fx_zone();
 }
 
 static void period_names(void **state)
