@@ -19,6 +19,7 @@ struct tally {
 	struct clip *clips;    /* the bundle's, once the plan is laid out */
 	size_t n, cap;
 	uint64_t frames, max_frames;
+	unsigned max_minutes;  /* max_frames said in minutes */
 	char *failed;          /* the first text that could not be spoken, or NULL */
 	int error;             /* why (speech_error), or -EFBIG past the budget */
 };
@@ -102,7 +103,7 @@ static int speech_failed(const struct tally *t, const struct bundle *b, const ch
 		return diag_set(err, path, line, column,
 				"the routine's speech runs past %d minutes at '%s' "
 				"(expected shorter names and cues, or fewer)",
-				BUNDLE_MAX_SPEECH_S / 60, snip);
+				t->max_minutes, snip);
 	if (t->error == -EFBIG)
 		return diag_set(err, path, line, column,
 				"'%s' takes more than %d s to say (expected shorter sentences)",
@@ -242,7 +243,8 @@ int bundle_load(struct bundle *b, const struct bundle_files *f, unsigned rate,
 		struct speech **speech, struct diag *err, sounds_warn_fn *warn)
 {
 	struct plan_sources src = { .speech_frames = speech_frames };
-	struct tally tally = { .max_frames = (uint64_t)rate * BUNDLE_MAX_SPEECH_S };
+	unsigned minutes = f->max_speech_minutes ? f->max_speech_minutes : BUNDLE_MAX_SPEECH_S / 60;
+	struct tally tally = { .max_frames = (uint64_t)rate * 60 * minutes, .max_minutes = minutes };
 	int rc;
 
 	if (bundle_check(b, f, err) < 0)

@@ -45,6 +45,9 @@ struct bundle_files {
 	struct diskcache *cache;    /* the speech cache on disk, or NULL */
 	const char *adapt;          /* or NULL; when set, the history whose sessions
 				     * set each step's version (progression.h) */
+	unsigned max_speech_minutes; /* the most speech a routine may have; 0 means
+				      * BUNDLE_MAX_SPEECH_S (a test's smaller budget
+				      * is reached with less synthesis) */
 };
 
 /* Parses the routine and its voice profile only (what --check needs).
