@@ -180,6 +180,7 @@ ctl play >/dev/null
 wait_status '^running ' 10
 clients=$(pw-dump 2>/dev/null | grep -c "\"application.process.binary\": \"coachd\"")
 if wait_status '^finished ' 40; then pass session-finished; else fail session-finished "${STATUS:-}"; fi
+xruns=$(field xruns)
 sleep 1.5
 _stop_pid "$RECORDER" INT 5
 RECORDER=
@@ -188,19 +189,28 @@ sed -n 's/^coachd: [a-z]*: audio: /audio: /p' "$LOG" | head -n 3
 	fail coachd-is-a-pipewire-client "no PipeWire client of binary coachd while it played"
 
 found_tones "$REC" >"$E2E_TMP/rec-tones.txt"
-read -r n_found n_plan worst < <(paste -d' ' "$E2E_TMP/plan-tones.txt" "$E2E_TMP/rec-tones.txt" | awk '
+# Each tone against the first, and each interval between two tones against
+# the plan's ("long": more than 3 ms longer, "short": more than 3 ms shorter).
+read -r n_found n_plan worst long short < <(paste -d' ' "$E2E_TMP/plan-tones.txt" "$E2E_TMP/rec-tones.txt" | awk '
 	function abs(x) { return x < 0 ? -x : x }
 	NR == 1 { p0 = $1; r0 = $3 }
 	NF == 4 && $2 == $4 { n++; e = abs(($3 - r0) - ($1 - p0)) * 1000; if (e > w) w = e }
-	END { printf "%d %d %.3f\n", n, NR, w }')
-echo "tones: $n_found of $n_plan where the plan has them; the worst $worst ms off (relative to the first)"
-# --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).
+	NR > 1 && NF == 4 { d = (($3 - pr) - ($1 - pp)) * 1000; if (d > 3) l++; if (d < -3) s++ }
+	{ pp = $1; pr = $3 }
+	END { printf "%d %d %.3f %d %d\n", n, NR, w, l, s }')
+echo "tones: $n_found of $n_plan where the plan has them; the worst $worst ms off (relative to the first);" \
+	"intervals longer than planned: $long, shorter: $short; coachd's glitches: $xruns"
+# --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).  A
+# glitch coachd reports (xruns: it was late, on a busy machine) puts its gap
+# into one interval: as many intervals as glitches may be longer, none
+# shorter, every tone there and in order.
 if [ "$n_plan" -ge 5 ] && [ "$n_found" -eq "$n_plan" ] &&
    [ "$(wc -l <"$E2E_TMP/rec-tones.txt")" -eq "$n_plan" ] &&
-   awk -v w="$worst" 'BEGIN { exit !(w <= 3) }'; then
+   { awk -v w="$worst" 'BEGIN { exit !(w <= 3) }' ||
+     { [ "$short" -eq 0 ] && [ "$long" -le "${xruns:-0}" ]; }; }; then
 	pass pipewire-tones-on-time
 else
-	fail pipewire-tones-on-time "$n_found/$n_plan tones in order, worst $worst ms"
+	fail pipewire-tones-on-time "$n_found/$n_plan tones in order, worst $worst ms, $long intervals longer, $short shorter, ${xruns:-?} glitches"
 	paste "$E2E_TMP/plan-tones.txt" "$E2E_TMP/rec-tones.txt"
 fi
 
