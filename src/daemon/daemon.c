@@ -68,7 +68,9 @@ struct daemon {
 	bool reloading;
 	bool ready_sent;
 	int tick_id;                  /* player housekeeping, 0 when not armed */
-	const struct clip *idle_clip; /* said at the next idle moment (an error, the streak) */
+	struct clip *idle_clip;       /* said at the next idle moment (an error, the streak) */
+	struct clip **said;           /* messages handed to the player, freed once it is quiet */
+	unsigned nsaid, said_cap;
 	char history_path[PATH_MAX];  /* "" when there is no state directory */
 	char state_path[PATH_MAX];    /* the remembered choices; "" likewise */
 	struct tracker tracker;       /* follows sessions for the history */
@@ -658,6 +660,38 @@ static void follow_device_rate(struct daemon *d)
 	request_load(d);
 }
 
+/* Hands CLIP, a message the loader spoke, to the player, and keeps it until
+ * the player is done with it (free_said).  Returns the player's answer. */
+static int say_clip(struct daemon *d, struct clip *clip)
+{
+	if (d->nsaid == d->said_cap) {
+		unsigned cap = d->said_cap ? d->said_cap * 2 : 8;
+		struct clip **grown = realloc(d->said, cap * sizeof(*grown));
+
+		if (!grown) {
+			log_warn("out of memory: a message is not said");
+			loader_free_said(clip);
+			return -ENOMEM;
+		}
+		d->said = grown;
+		d->said_cap = cap;
+	}
+	d->said[d->nsaid++] = clip;
+	return player_say(d->player, clip);
+}
+
+/* Frees the messages said so far once the player has applied every clip
+ * handed to it and plays none (PS): on the loop, never in the audio
+ * callback, so a day of "where am I" and counts costs no memory. */
+static void free_said(struct daemon *d, const struct player_status *ps)
+{
+	if (ps->sounding || ps->pending)
+		return;
+	for (unsigned i = 0; i < d->nsaid; i++)
+		loader_free_said(d->said[i]);
+	d->nsaid = 0;
+}
+
 /* Housekeeping while the player has something to watch. */
 static void on_tick(void *ctx)
 {
@@ -669,6 +703,7 @@ static void on_tick(void *ctx)
 	next = player_tick(d->player);
 	follow_device_rate(d);
 	player_status(d->player, &ps);
+	free_said(d, &ps);
 	track(d, &ps);
 	show_led(d, &ps);
 	/* The speech the next seconds need read ahead, what was said handed
@@ -679,7 +714,7 @@ static void on_tick(void *ctx)
 	if (is_idle(&ps)) {
 		install_pending(d);
 		if (d->idle_clip) {
-			player_say(d->player, d->idle_clip);
+			say_clip(d, d->idle_clip);
 			d->idle_clip = NULL;
 			next = 50;
 		}
@@ -767,17 +802,19 @@ static void on_loaded(void *ctx, unsigned id, struct bundle *b, const struct dia
 	show_progress(d);
 }
 
-static void on_said(void *ctx, const struct clip *clip)
+static void on_said(void *ctx, struct clip *clip)
 {
 	struct daemon *d = ctx;
 
 	if (d->say_now) {
 		d->say_now = false;
 		if (clip)
-			player_say(d->player, clip);
+			say_clip(d, clip);
 		arm_tick(d, 50);
 		return;
 	}
+	/* A newer message replaces one still waiting (never handed over). */
+	loader_free_said(d->idle_clip);
 	d->idle_clip = clip;
 	arm_tick(d, 0);
 }
@@ -1052,6 +1089,11 @@ static void teardown(struct daemon *d)
 		keyboard_close();
 	button_watch_free(d->buttons);
 	player_free(d->player);
+	/* After the player, which may still have been playing them. */
+	for (unsigned i = 0; i < d->nsaid; i++)
+		loader_free_said(d->said[i]);
+	free(d->said);
+	loader_free_said(d->idle_clip);
 	loader_free(d->loader);   /* after the player: the speech cache holds the clips */
 	free_bundle(d->pending);
 	free_bundle(d->bundle);

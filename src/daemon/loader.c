@@ -30,7 +30,7 @@ struct job {
 struct result {
 	unsigned id;               /* the job's */
 	struct bundle *bundle;     /* NULL on error, or for a say job */
-	const struct clip *said;   /* a say job's clip */
+	struct clip *said;         /* a say job's clip (malloc'd, ours until handed over) */
 	bool is_say;
 	struct diag err;
 };
@@ -101,6 +101,38 @@ static struct result load(struct loader *ld, const struct job *j)
 	return r;
 }
 
+/* TEXT spoken, taken from the speech object so that it keeps nothing of it:
+ * messages said on demand (a count, an error, where the session is) are
+ * each heard once, and freed by the daemon once played.  NULL when nothing
+ * could be spoken (no voice loaded yet, out of memory). */
+static struct clip *say(struct loader *ld, const char *text)
+{
+	struct clip *c = ld->speech ? malloc(sizeof(*c)) : NULL;
+
+	if (c && speech_take(ld->speech, text, c) < 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void free_result(struct result *r)
+{
+	if (r->bundle) {
+		bundle_free(r->bundle);
+		free(r->bundle);
+	}
+	loader_free_said(r->said);
+}
+
+void loader_free_said(struct clip *c)
+{
+	if (!c)
+		return;
+	clip_free(c);
+	free(c);
+}
+
 static void *worker(void *arg)
 {
 	struct loader *ld = arg;
@@ -127,17 +159,13 @@ static void *worker(void *arg)
 			memcpy(text, ld->say, sizeof(text));
 			ld->has_say = false;
 			pthread_mutex_unlock(&ld->lock);
-			r = (struct result){ .is_say = true };
-			r.said = ld->speech ? speech_get(ld->speech, text) : NULL;
+			r = (struct result){ .is_say = true, .said = say(ld, text) };
 		}
 		pthread_mutex_lock(&ld->lock);
 		/* The loop takes results faster than loads finish; should it fall
 		 * behind, the newest result is the one worth keeping. */
 		if (ld->nresults == LOADER_MAX_RESULTS) {
-			if (ld->results[0].bundle) {
-				bundle_free(ld->results[0].bundle);
-				free(ld->results[0].bundle);
-			}
+			free_result(&ld->results[0]);
 			memmove(ld->results, ld->results + 1, sizeof(ld->results[0]) * --ld->nresults);
 		}
 		ld->results[ld->nresults++] = r;
@@ -226,12 +254,8 @@ void loader_free(struct loader *ld)
 	speech_interrupt(true);
 	pthread_join(ld->thread, NULL);
 	speech_interrupt(false);
-	for (unsigned i = 0; i < ld->nresults; i++) {
-		if (ld->results[i].bundle) {
-			bundle_free(ld->results[i].bundle);
-			free(ld->results[i].bundle);
-		}
-	}
+	for (unsigned i = 0; i < ld->nresults; i++)
+		free_result(&ld->results[i]);
 	loop_remove(ld->loop, ld->efd);
 	close(ld->efd);
 	if (ld->speech)

@@ -18,9 +18,14 @@ struct loader;
  * clips live in the loader's speech cache). */
 typedef void loader_done_fn(void *ctx, unsigned id, struct bundle *b, const struct diag *err);
 
-/* Called on the loop's thread with TEXT spoken (valid until loader_free), or
- * NULL when nothing could be synthesized (no voice loaded yet). */
-typedef void loader_said_fn(void *ctx, const struct clip *clip);
+/* Called on the loop's thread with TEXT spoken, or NULL when nothing could be
+ * synthesized (no voice loaded yet).  The callee owns the clip: once the
+ * player is done with it, loader_free_said it (the loader keeps no copy, so
+ * messages said on demand cost memory only until they have played). */
+typedef void loader_said_fn(void *ctx, struct clip *clip);
+
+/* Frees a clip given to loader_said_fn (NULL: nothing). */
+void loader_free_said(struct clip *c);
 
 /* Starts the worker thread.  Returns NULL with errno set. */
 struct loader *loader_new(struct loop *l, loader_done_fn *done, loader_said_fn *said, void *ctx);

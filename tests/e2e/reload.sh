@@ -88,7 +88,49 @@ run() {
 	wait "$pid" 2>/dev/null
 }
 
+# Messages said on demand freed once played: a reload that fails says where
+# the routine's error is ("The routine file has an error on line N."), a new
+# sentence for each line.  Each is a clip mapped from the speech cache, held
+# only until the player has played it: once quiet, coachd maps no more clips
+# than the routine's own.  Before, the loader's speech kept every message
+# for the life of the process (SAID more mappings at the end, for ever).
+SAID=12
+said_messages() {
+	local pid n maps0 maps max_maps=0
+	write_routine 0
+	set_rate 134
+	: >"$LOG"
+	"$BUILD/coachd" -d "$DATA" -s "$SOCK" -r "$ROUTINE" -v >>"$LOG" 2>&1 &
+	pid=$!
+	at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+	if ! wait_for "[ \$(loads) -ge 1 ]" 60 || ! wait_status '^idle ' 20; then
+		fail said-starts "$(tail -n3 "$LOG")"
+		return
+	fi
+	maps0=$(mapped "$pid")
+	for n in $(seq 1 "$SAID"); do
+		# The error on line n + 1: a list where the routine wants a map.
+		{ yes '#' | head -n "$n"; echo '- not a routine'; } >"$ROUTINE"
+		ctl reload >/dev/null 2>&1
+		wait_for "[ \$(grep -c 'saying when idle: \"The routine file has an error on line' \"\$LOG\") -ge $n ]" 30 ||
+			{ fail said-message-$n "$(tail -n3 "$LOG")"; return; }
+		maps=$(mapped "$pid")
+		[ "$maps" -gt "$max_maps" ] && max_maps=$maps
+	done
+	grep -c 'saying when idle: "The routine file has an error on line' "$LOG" | grep -qx "$SAID" ||
+		fail said-distinct "$(grep 'saying when idle' "$LOG" | tail -n3)"
+	if wait_for "[ \$(mapped $pid) -le $maps0 ]" 30; then
+		pass said-messages-freed
+	else
+		fail said-messages-freed "$(mapped "$pid") clips mapped after $SAID messages played, $maps0 before"
+	fi
+	echo "said: $maps0 clips mapped before, at most $max_maps while $SAID messages were said, $(mapped "$pid") after"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+}
+
 pulse_start || e2e_finish
 run cache
 COACH_CACHE_MIB=0 run nocache
+said_messages
 e2e_finish
