@@ -33,19 +33,36 @@ uint64_t cachekey_hash(const void *data, size_t n, uint64_t h)
 	return h;
 }
 
+/* One step of a lane: FNV's prime multiplied in, the high bits folded down. */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
 uint64_t cachekey_checksum(const void *data, size_t n, uint64_t h)
 {
 	const unsigned char *p = data;
+	uint64_t a = h, b = h ^ 0x9e3779b97f4a7c15ull, c = h ^ 0xc2b2ae3d27d4eb4full,
+		 d = h ^ 0x165667b19e3779f9ull, w[4];
 	size_t i = 0;
 
 	if (n == 0)             /* DATA may be NULL: no pointer arithmetic on it */
 		return h;
+	/* Four lanes side by side: each multiply waits only for its own lane's
+	 * last, so the processor runs them together, several times quicker than
+	 * one chain (this checks the whole speech cache at every start). */
+	for (; i + 32 <= n; i += 32) {
+		memcpy(w, p + i, sizeof(w));
+		a = mix(a, w[0]);
+		b = mix(b, w[1]);
+		c = mix(c, w[2]);
+		d = mix(d, w[3]);
+	}
+	h = mix(mix(mix(mix(h, a), b), c), d);
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, p + i, sizeof(w));
-		h = (h ^ w) * 1099511628211ull;
-		h ^= h >> 29;
+		memcpy(w, p + i, sizeof(w[0]));
+		h = mix(h, w[0]);
 	}
 	return cachekey_hash(p + i, n - i, h ^ n);
 }

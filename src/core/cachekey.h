@@ -30,8 +30,9 @@ char *cachekey_speech(const struct speech_key *k);
 uint64_t cachekey_hash(const void *data, size_t n, uint64_t h);
 
 /* A checksum of N bytes of DATA for detecting torn or damaged files: mixes
- * eight bytes at a time, about eight times quicker than cachekey_hash on
- * megabytes of samples.  Not for keys. */
+ * eight bytes at a time in four independent lanes (the default routine's
+ * 27 MiB of speech in 2-4 ms on the development machine, 9-11 ms as one
+ * chain).  Not for keys. */
 uint64_t cachekey_checksum(const void *data, size_t n, uint64_t h);
 
 /* The file name for KEY: its hash as 16 hex digits and ".clip". */

@@ -16,7 +16,8 @@
 #include "cachekey.h"
 #include "safefile.h"
 
-#define MAGIC        "COACHCC2"
+/* CC3: the checksum runs in four lanes (a CC2 file is remade once). */
+#define MAGIC        "COACHCC3"
 #define BYTE_ORDER_MARK 0x01020304u
 #define HEADER_SIZE  32
 /* A key longer than this is refused: texts are sentences. */
