@@ -16,6 +16,7 @@
 #include <sndfile.h>
 
 #include "sounds.h"
+#include "wavfile.h"
 
 #define SHIPPED "sounds"
 #define MINUS_3_DB 23197    /* 0.708 of full scale */
@@ -339,6 +340,42 @@ static void overlong_warning_says_so(void **state)
 	remove_dir(dir);
 }
 
+/* A mono 16-bit file at the output rate (the shipped tones) is read as it
+ * is: the same samples as the same sound through floats, extremes included. */
+static void pcm16_at_the_rate_loads_as_is(void **state)
+{
+	static const short samples[] = { -32768, -32767, -1, 0, 1, 12345, -12345, 32767 };
+	enum { N = sizeof(samples) / sizeof(samples[0]) };
+	SF_INFO info = { .samplerate = 48000, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+	float x[N];
+	char dir[64], pcm16[128], floats[128], why[256];
+	struct clip a, b;
+	SNDFILE *f;
+
+	(void)state;
+	make_dir(dir, sizeof(dir));
+	snprintf(pcm16, sizeof(pcm16), "%s/pcm16.wav", dir);
+	snprintf(floats, sizeof(floats), "%s/float.wav", dir);
+	f = sf_open(pcm16, SFM_WRITE, &info);
+	assert_non_null(f);
+	assert_int_equal(sf_writef_short(f, samples, N), N);
+	assert_int_equal(sf_close(f), 0);
+	for (int i = 0; i < N; i++)
+		x[i] = samples[i] / 32768.0f;
+	write_wav(floats, 48000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT, x, N);
+	assert_int_equal(wavfile_load(pcm16, 48000, 10, "a tone", &a, why, sizeof(why)), 0);
+	assert_int_equal(wavfile_load(floats, 48000, 10, "a tone", &b, why, sizeof(why)), 0);
+	assert_int_equal(a.frames, N);
+	assert_int_equal(b.frames, N);
+	assert_memory_equal(a.pcm, samples, sizeof(samples));
+	assert_memory_equal(b.pcm, samples, sizeof(samples));
+	clip_free(&a);
+	clip_free(&b);
+	unlink(pcm16);
+	unlink(floats);
+	remove_dir(dir);
+}
+
 static void names_and_bad_rates(void **state)
 {
 	struct clip c[SOUND_MAX];
@@ -366,6 +403,7 @@ int main(void)
 		cmocka_unit_test(missing_dir_falls_back_with_a_warning_each),
 		cmocka_unit_test(missing_or_broken_file_falls_back),
 		cmocka_unit_test(overlong_warning_says_so),
+		cmocka_unit_test(pcm16_at_the_rate_loads_as_is),
 		cmocka_unit_test(names_and_bad_rates),
 	};
 
