@@ -200,14 +200,20 @@ read -r n_found n_plan worst long short < <(paste -d' ' "$E2E_TMP/plan-tones.txt
 	END { printf "%d %d %.3f %d %d\n", n, NR, w, l, s }')
 echo "tones: $n_found of $n_plan where the plan has them; the worst $worst ms off (relative to the first);" \
 	"intervals longer than planned: $long, shorter: $short; coachd's glitches: $xruns"
-# --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).  A
-# glitch coachd reports (xruns: it was late, on a busy machine) puts its gap
-# into one interval: as many intervals as glitches may be longer, none
-# shorter, every tone there and in order.
+# --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).  On a
+# busy machine the recording may hold a gap no tone moved for: a glitch
+# coachd reports (xruns: it was late) puts its gap into one interval, and
+# the way from coachd's stream to the sink (ALSA's pulse plugin, then
+# pipewire-pulse) can be late without coachd knowing (CI, at a load of 4:
+# one interval 43 ms longer, no glitch counted).  So: every tone there and
+# in order, no interval shorter (nothing lost), and either within 3 ms, or
+# within one buffer of coachd's (100 ms) overall, or no more intervals
+# longer than the glitches coachd reported.
 if [ "$n_plan" -ge 5 ] && [ "$n_found" -eq "$n_plan" ] &&
    [ "$(wc -l <"$E2E_TMP/rec-tones.txt")" -eq "$n_plan" ] &&
    { awk -v w="$worst" 'BEGIN { exit !(w <= 3) }' ||
-     { [ "$short" -eq 0 ] && [ "$long" -le "${xruns:-0}" ]; }; }; then
+     { [ "$short" -eq 0 ] && { awk -v w="$worst" 'BEGIN { exit !(w <= 100) }' ||
+				[ "$long" -le "${xruns:-0}" ]; }; }; }; then
 	pass pipewire-tones-on-time
 else
 	fail pipewire-tones-on-time "$n_found/$n_plan tones in order, worst $worst ms, $long intervals longer, $short shorter, ${xruns:-?} glitches"
