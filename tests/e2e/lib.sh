@@ -383,6 +383,21 @@ record_stop() {
 	return "$rc"
 }
 
+# --- tones -------------------------------------------------------------------
+#   plan_tones ROUTINE   the tones of ROUTINE's first session as planned,
+#                        "SECONDS TYPE" a line (--plan prints truncated ms)
+#   found_tones WAV      the tones found in a recording, "SECONDS TYPE" a line
+plan_tones() {
+	"$BUILD/coachd" -r "$1" --first --plan 2>/dev/null |
+		awk '$(NF-1) == "tone" { split($1, t, ":"); printf "%.3f %s\n", t[1] * 60 + t[2], $NF }'
+}
+found_tones() {
+	local t
+	for t in reminder start tick end finish; do
+		tool_wav onsets "$1" "$E2E_ROOT/sounds/$t.wav" 0.97 | awk -v t="$t" '{ print $1, t }'
+	done | sort -g
+}
+
 # --- fake buttons ------------------------------------------------------------
 # coachd's `chip: "fake:FIFO"` reads from a FIFO the records its libgpiod
 # backends produce ("play press", "next release", "gone"), so the buttons

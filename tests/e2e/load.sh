@@ -38,15 +38,7 @@ fi
 # and the recording's, as the bench finds them.
 # A fresh state folder (lib.sh's HOME): the session is a first one, which
 # says each step's explanation; --first plans and renders the same.
-"$BUILD/coachd" -r "$ROUTINE" --first --plan >"$E2E_TMP/plan.txt" 2>/dev/null
-awk '$(NF-1) == "tone" { split($1, t, ":"); printf "%.3f %s\n", t[1] * 60 + t[2], $NF }' \
-	"$E2E_TMP/plan.txt" >"$E2E_TMP/plan-tones.txt"
-found_tones() {
-	local t
-	for t in reminder start tick end finish; do
-		tool_wav onsets "$1" "$E2E_ROOT/sounds/$t.wav" 0.97 | awk -v t="$t" '{ print $1, t }'
-	done | sort -g
-}
+plan_tones "$ROUTINE" >"$E2E_TMP/plan-tones.txt"
 "$BUILD/coachd" -r "$ROUTINE" --first --render "$RENDER" >/dev/null 2>&1 ||
 	{ fail render "coachd --render failed"; e2e_finish; }
 

@@ -135,15 +135,7 @@ done < <(sed -n 's/^Environment=//p' "$UNIT" | tr ' ' '\n')
 echo "ExecStart: ${CMD[*]}"
 
 # The plan's tones ("SECONDS TYPE"; --plan prints truncated milliseconds).
-"$BUILD/coachd" -r "$ROUTINE" --first --plan >"$E2E_TMP/plan.txt" 2>/dev/null
-awk '$(NF-1) == "tone" { split($1, t, ":"); printf "%.3f %s\n", t[1] * 60 + t[2], $NF }' \
-	"$E2E_TMP/plan.txt" >"$E2E_TMP/plan-tones.txt"
-found_tones() {
-	local t
-	for t in reminder start tick end finish; do
-		tool_wav onsets "$1" "$E2E_ROOT/sounds/$t.wav" 0.97 | awk -v t="$t" '{ print $1, t }'
-	done | sort -g
-}
+plan_tones "$ROUTINE" >"$E2E_TMP/plan-tones.txt"
 
 LOG=$E2E_TMP/coachd.log
 SOCK=$XDG_RUNTIME_DIR/coach.sock

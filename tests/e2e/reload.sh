@@ -47,9 +47,9 @@ loads() { grep -c 'routine "Reload": ' "$LOG"; }
 vm() { sed -n "s/^$2:[[:space:]]*\\([0-9]*\\) kB/\\1/p" "/proc/$1/status"; }
 mapped() { grep -c '\.clip$' "/proc/$1/maps"; }
 
-# run NAME: starts coachd, reloads it RELOADS times, checks its memory.
-run() {
-	local name=$1 SERIES= pid n rss0 hwm0 maps0 rss maps max_rss=0 max_maps=0 t0
+# start NAME: coachd on version 0 of the routine, loaded and idle; its PID
+# in PID.  Fails NAME-starts (and returns 1) if it does not get there.
+start() {
 	write_routine 0
 	set_rate 134
 	: >"$LOG"
@@ -57,9 +57,15 @@ run() {
 	pid=$!
 	at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 	if ! wait_for "[ \$(loads) -ge 1 ]" 60 || ! wait_status '^idle ' 20; then
-		fail "$name-starts" "$(tail -n3 "$LOG")"
-		return
+		fail "$1-starts" "$(tail -n3 "$LOG")"
+		return 1
 	fi
+}
+
+# run NAME: starts coachd, reloads it RELOADS times, checks its memory.
+run() {
+	local name=$1 SERIES= pid n rss0 hwm0 maps0 rss maps max_rss=0 max_maps=0 t0
+	start "$name" || return
 	rss0=$(vm "$pid" VmRSS)
 	hwm0=$(vm "$pid" VmHWM)
 	maps0=$(mapped "$pid")
@@ -97,16 +103,7 @@ run() {
 SAID=12
 said_messages() {
 	local pid n maps0 maps max_maps=0
-	write_routine 0
-	set_rate 134
-	: >"$LOG"
-	"$BUILD/coachd" -d "$DATA" -s "$SOCK" -r "$ROUTINE" -v >>"$LOG" 2>&1 &
-	pid=$!
-	at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-	if ! wait_for "[ \$(loads) -ge 1 ]" 60 || ! wait_status '^idle ' 20; then
-		fail said-starts "$(tail -n3 "$LOG")"
-		return
-	fi
+	start said || return
 	maps0=$(mapped "$pid")
 	for n in $(seq 1 "$SAID"); do
 		# The error on line n + 1: a list where the routine wants a map.
