@@ -61,6 +61,7 @@ struct daemon {
 	bool play_when_loaded;        /* for the latest load request only */
 	unsigned load_id;             /* the latest load request; older results are dropped */
 	char load_path[PATH_MAX];     /* its routine */
+	unsigned load_rate;           /* its rate: the one the device plays (player_rate) */
 	char pending_path[PATH_MAX];  /* the routine of pending */
 	char bundle_path[PATH_MAX];   /* the routine of bundle */
 	char remember[256];           /* a chosen routine to remember once it has loaded */
@@ -219,8 +220,9 @@ static void install_pending(struct daemon *d)
 	d->bundle = d->pending;
 	d->pending = NULL;
 	memcpy(d->bundle_path, d->pending_path, sizeof(d->bundle_path));
-	log_info("routine \"%s\": %zu steps, %.0f s", d->bundle->routine.name,
-		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate);
+	log_info("routine \"%s\": %zu steps, %.0f s, at %u Hz", d->bundle->routine.name,
+		 d->bundle->routine.nsteps, (double)d->bundle->plan.total / d->bundle->plan.rate,
+		 d->bundle->plan.rate);
 	if (d->play_when_loaded) {
 		d->play_when_loaded = false;
 		control(d, SESSION_PLAY);
@@ -647,17 +649,15 @@ static void on_gesture(void *ctx, enum gesture g)
 		act(d, gesture_intent, (int)g);
 }
 
-/* The device does not play the rate the routine was prepared at (the
- * player has said so): prepare it at the one it plays, which is from now on
- * the rate the stream plays.  The speech cache keys on the rate. */
+/* The routine is prepared at a rate the device does not play, or no longer
+ * the one configured (the player has looked at the device, and said so when
+ * it plays another): prepare it at the one it plays.  The configured rate
+ * stays in the config, to be asked for again when the device or the rate is
+ * changed.  The speech cache keys on the rate. */
 static void follow_device_rate(struct daemon *d)
 {
-	unsigned rate = player_device_rate(d->player);
-
-	if (!rate || rate == d->config.rate)
-		return;
-	d->config.rate = rate;
-	request_load(d);
+	if (player_rate(d->player) != d->load_rate)
+		request_load(d);
 }
 
 /* Hands CLIP, a message the loader spoke, to the player, and keeps it until
@@ -838,7 +838,8 @@ static void request_load(struct daemon *d)
 	struct bundle_files f = files(d);
 
 	memcpy(d->load_path, d->routine_path, sizeof(d->load_path));
-	d->load_id = loader_request(d->loader, &f, d->config.rate);
+	d->load_rate = player_rate(d->player);
+	d->load_id = loader_request(d->loader, &f, d->load_rate);
 }
 
 /* Re-reads the config and the routine.  Returns 0, or -1 with ERR filled
@@ -856,12 +857,16 @@ static int reload(struct daemon *d, struct diag *err)
 		notify_send("READY=1");
 		return -1;
 	}
-	/* The routine is built at the rate the stream plays, which the player
-	 * keeps until a restart; a device or latency applies when it next opens. */
+	/* A device, rate or latency applies when the stream next opens; the
+	 * routine is prepared at the rate the device plays (a new device or
+	 * rate is looked at once the session, if one plays, is over, and the
+	 * routine prepared again if the device plays another: on_tick). */
 	if (rate != d->config.rate)
-		log_warn("an audio rate change takes effect after a restart");
-	d->config.rate = rate;
-	player_set_output(d->player, d->config.device, d->config.latency_ms);
+		log_info("audio: rate %u Hz (was %u Hz): it plays from the next sound once no "
+			 "session plays",
+			 d->config.rate, rate);
+	player_set_output(d->player, d->config.device, d->config.latency_ms, d->config.rate);
+	arm_tick(d, 0);
 	player_set_gentle(d->player, d->config.gentle_ms);
 	button_watch_configure(d->buttons, &d->config.buttons, buttons_changed);
 	log_info("reloading %s and %s", d->config_path, d->routine_path);

@@ -45,6 +45,7 @@ struct audiodev {
 	bool pa_ready;
 	unsigned attempts;        /* failures since the last success: logged at the first */
 	char opened[128];         /* the device opened last */
+	unsigned opened_rate;     /* and its rate */
 	struct alsaout outs;      /* ALSA's cards and PCMs at the last initialization */
 	char resolved_for[128];   /* the configured name TARGET was resolved for */
 	struct out_target target; /* what it means (outname) */
@@ -385,11 +386,13 @@ static int open_start(struct audiodev *d, const struct audiodev_stream *s, doubl
 	Pa_SetStreamFinishedCallback(d->stream, s->finished);
 	si = Pa_GetStreamInfo(d->stream);
 	*latency_s = si ? si->outputLatency : s->latency_ms / 1000.0;
-	/* Said once, and again when it changes: a stream opens at every session. */
-	log_msg(strcmp(d->opened, name) ? LOG_INFO : LOG_DEBUG,
+	/* Said once, and again when the device or rate changes: a stream opens
+	 * at every session. */
+	log_msg(strcmp(d->opened, name) || d->opened_rate != s->rate ? LOG_INFO : LOG_DEBUG,
 		"audio: %s, %u Hz, %d channel%s, latency %.0f ms", name, s->rate,
 		*s->channels, *s->channels > 1 ? "s" : "", *latency_s * 1000);
 	snprintf(d->opened, sizeof(d->opened), "%s", name);
+	d->opened_rate = s->rate;
 	e = Pa_StartStream(d->stream);
 	if (e != paNoError) {
 		if (d->attempts++ == 0)

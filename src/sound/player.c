@@ -20,6 +20,7 @@
 #include "audiodev.h"
 #include "engine.h"
 #include "log.h"
+#include "playrate.h"
 
 #define RING_SIZE 64          /* controls in flight; a power of two */
 #define CHUNK 1024            /* frames the engine renders at a time */
@@ -45,8 +46,9 @@ struct command {
 };
 
 struct player {
-	struct player_config cfg;   /* cfg.device points at want_device */
+	struct player_config cfg;   /* cfg.device points at want_device; cfg.rate is the bundle's */
 	char want_device[128];      /* the configured name: ours, as the config may be reloaded */
+	struct play_rate rate;      /* the configured rate, and what the device plays instead */
 	struct audiodev *dev;
 	int channels;               /* of the stream, set before its first callback */
 	atomic_int owner;           /* enum owner */
@@ -57,7 +59,6 @@ struct player {
 	atomic_uint ended;          /* streams that have ended (finished()) */
 	unsigned ended_seen;
 	bool lost;                  /* the device is lost or could not be opened */
-	unsigned device_rate;       /* the rate the device takes instead of cfg.rate (0: none) */
 	bool resume_when_back;      /* the session was running when the device went */
 	bool probing;
 	unsigned probe_gen;
@@ -316,6 +317,7 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 	p->cfg = *cfg;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", cfg->device ? cfg->device : "default");
 	p->cfg.device = p->want_device;
+	play_rate_init(&p->rate, cfg->rate);
 	atomic_init(&p->owner, OWNER_MAIN);
 	raise_fd_limit();
 	p->dev = audiodev_new(cfg->verbose);
@@ -326,7 +328,7 @@ struct player *player_new(const struct player_config *cfg, struct diag *err)
 	}
 	/* Look for the device now, so that an idle status can say whether a
 	 * session would sound; until that answers, it counts as there. */
-	p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->cfg.rate);
+	p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->rate.configured);
 	p->probing = true;
 	return p;
 }
@@ -412,30 +414,36 @@ void player_set_gentle(struct player *p, unsigned ms)
 	p->cfg.gentle_ms = ms;
 }
 
-void player_set_output(struct player *p, const char *device, unsigned latency_ms)
+void player_set_output(struct player *p, const char *device, unsigned latency_ms, unsigned rate)
 {
-	if (!strcmp(p->want_device, device ? device : "default") && p->cfg.latency_ms == latency_ms)
+	bool same_device = !strcmp(p->want_device, device ? device : "default");
+
+	if (same_device && p->cfg.latency_ms == latency_ms && p->rate.configured == rate)
 		return;
 	snprintf(p->want_device, sizeof(p->want_device), "%s", device ? device : "default");
 	p->cfg.latency_ms = latency_ms;
+	/* What the old device played instead of the old rate says nothing
+	 * now: a new device or rate is looked at (reprobe) once the session,
+	 * if one plays, is over. */
+	play_rate_configure(&p->rate, rate, !same_device);
 	audiodev_forget_errors(p->dev);   /* the new device's troubles are logged afresh */
 	if (p->lost)
 		p->retry_at_ms = 0;           /* and it is looked for at the next tick */
 }
 
-unsigned player_device_rate(struct player *p)
+unsigned player_rate(struct player *p)
 {
-	return p->device_rate != p->cfg.rate ? p->device_rate : 0;
+	return play_rate_current(&p->rate);
 }
 
-/* What a probe or a start found the device takes instead of cfg.rate (0:
- * cfg.rate, or not known): said once for each new rate. */
+/* What a probe (asked for the configured rate) or a failed start (asked for
+ * cfg.rate) found the device takes instead (0: what was asked, or not
+ * known): said once for each new rate. */
 static void note_rate(struct player *p, unsigned rate)
 {
-	if (rate && rate != p->cfg.rate && rate != p->device_rate)
+	if (play_rate_found(&p->rate, rate))
 		log_warn("audio: '%s' does not play %u Hz; playing at %u Hz (speech and sounds "
-			 "prepared at that rate)", p->cfg.device, p->cfg.rate, rate);
-	p->device_rate = rate;
+			 "prepared at that rate)", p->cfg.device, p->rate.configured, rate);
 }
 
 int player_set_volume(struct player *p, float volume)
@@ -467,6 +475,23 @@ void player_status(struct player *p, struct player_status *st)
 	st->realtime = p->realtime;
 }
 
+/* When an idle player wants its next tick: at once to look at a device or
+ * rate changed meanwhile, else never (-1). */
+static int idle_next(const struct player *p)
+{
+	return p->rate.look ? TICK_MS : -1;
+}
+
+/* Looks at the device again, as at start-up, for the rate it plays: the
+ * configured device or rate changed.  Only with no stream, as a probe
+ * re-initializes PortAudio. */
+static void reprobe(struct player *p)
+{
+	p->rate.look = false;
+	p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->rate.configured);
+	p->probing = true;
+}
+
 /* A lost device: PortAudio only sees a re-plugged device or a restarted
  * sound server after Pa_Terminate and Pa_Initialize, which audiodev's probe
  * does every RETRY_MS.  Once the device is there, a session that the loss
@@ -492,16 +517,16 @@ static int retry_device(struct player *p)
 			player_control(p, SESSION_RESUME);
 			return TICK_MS;
 		}
-		return -1;
+		return idle_next(p);
 	}
 	if (now_ms() >= p->retry_at_ms) {
-		p->probe_gen = audiodev_probe(p->dev, p->cfg.device, p->cfg.rate);
-		p->probing = true;
+		reprobe(p);
 	}
 	return RETRY_MS / 4;
 }
 
-/* The first probe, at start-up: the device is missing or there. */
+/* The first probe, at start-up or after a change of device or rate: the
+ * device is missing or there, and which rate it plays. */
 static int first_probe(struct player *p)
 {
 	struct audiodev_state ds;
@@ -512,7 +537,7 @@ static int first_probe(struct player *p)
 	p->probing = false;
 	if (ds.probe_result == 0) {
 		note_rate(p, ds.rate);
-		return p->phase == PHASE_IDLE ? -1 : TICK_MS;
+		return p->phase == PHASE_IDLE ? idle_next(p) : TICK_MS;
 	}
 	if (p->phase == PHASE_IDLE) {
 		p->lost = true;
@@ -564,7 +589,7 @@ static int watch_start(struct player *p, uint64_t now)
 	if (ds.started == p->start_gen && !p->start_settled) {
 		if (ds.start_result == -ERANGE) {
 			wrong_rate(p, ds.rate);
-			return -1;
+			return idle_next(p);
 		}
 		if (ds.start_result < 0) {        /* logged by audiodev */
 			lose_device(p);
@@ -577,7 +602,12 @@ static int watch_start(struct player *p, uint64_t now)
 	}
 	if (p->start_settled && atomic_load(&p->callbacks) != p->seen_callbacks) {
 		p->phase = PHASE_PLAYING;
-		p->probing = false;   /* a first probe still settling is answered by this */
+		/* A first probe still settling is answered by this, unless it
+		 * asked about a rate the stream does not play: then it is asked
+		 * again after the session. */
+		if (p->probing && p->cfg.rate != p->rate.configured)
+			p->rate.look = true;
+		p->probing = false;
 		p->seen_callbacks = atomic_load(&p->callbacks);
 		p->seen_at_ms = now;
 	} else if (now - p->start_at_ms > START_MS) {
@@ -596,6 +626,8 @@ int player_tick(struct player *p)
 
 	if (p->lost)
 		return retry_device(p);
+	if (p->rate.look && !p->probing && p->phase == PHASE_IDLE)
+		reprobe(p);
 	if (p->probing && p->phase == PHASE_IDLE)
 		return first_probe(p);
 	if (p->phase == PHASE_IDLE)
@@ -633,5 +665,5 @@ int player_tick(struct player *p)
 	/* Idle: close the stream.  No wakeups, and the device is free for
 	 * anything else on the Pi (an ALSA hw device has one user at a time). */
 	stop(p);
-	return -1;
+	return idle_next(p);
 }

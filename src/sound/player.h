@@ -26,7 +26,8 @@ struct player;
 
 struct player_config {
 	const char *device;     /* "default" or part of a PortAudio device name (copied) */
-	unsigned rate;          /* frames per second; the bundle must match (it sets it) */
+	unsigned rate;          /* the configured rate: asked of the device first (a
+				 * bundle's own rate is what its stream opens at) */
 	unsigned latency_ms;    /* suggested output latency */
 	float volume;           /* 0..1 */
 	bool verbose;           /* let PortAudio's host APIs print their probing noise */
@@ -72,16 +73,21 @@ int player_control(struct player *p, enum session_control c);
  * must stay valid until it has played.  Returns 0, -EAGAIN or -ENODEV. */
 int player_say(struct player *p, const struct clip *clip);
 
-/* Plays through DEVICE (as in player_config) with LATENCY_MS from the next
- * time the stream opens: at once when idle, at the next retry while the
- * device is lost, after the session when one is playing. */
-void player_set_output(struct player *p, const char *device, unsigned latency_ms);
+/* Plays through DEVICE (as in player_config) with LATENCY_MS, asking it for
+ * RATE (the configured rate), from the next time the stream opens: at once
+ * when idle, at the next retry while the device is lost, after the session
+ * when one is playing.  A new device or rate is looked at again then, as at
+ * start-up, for the rate it plays (player_rate). */
+void player_set_output(struct player *p, const char *device, unsigned latency_ms,
+		       unsigned rate);
 
-/* The rate the device plays when it does not play the bundle's: what a
- * bundle must be prepared at to sound (said in the log once); 0 while the
- * bundle's rate plays, or it is not known.  A session started meanwhile is
- * stopped without a sound rather than played at the wrong speed. */
-unsigned player_device_rate(struct player *p);
+/* The rate a bundle must be prepared at to sound: the configured one, or
+ * the one the device plays instead when it does not (said in the log once;
+ * found when the device is looked at, or when a stream fails to open at the
+ * bundle's rate).  A session started before a bundle at that rate is
+ * installed is stopped without a sound rather than played at the wrong
+ * speed. */
+unsigned player_rate(struct player *p);
 
 /* Sets the gentle start (ms) for the sessions of the next bundle installed. */
 void player_set_gentle(struct player *p, unsigned ms);

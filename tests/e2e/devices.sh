@@ -107,4 +107,121 @@ else
 fi
 kill "$RATE"; wait "$RATE" 2>/dev/null
 
+# --- the rate changed by a reload, no restart ---------------------------------------
+# The configured rate kept apart from the one that plays: a reload looks at
+# the device again for the new rate, prepares the routine at the rate it
+# plays and the next session plays at it.  On the null sink, which takes any
+# rate: 48000 -> 44100 (a session recorded: the plan's tones at the plan's
+# times at 44100) -> 48000; then on only44100: 44100 plays as configured,
+# and a reload to 48000 falls back to 44100, said as at start-up.
+RR=$E2E_TMP/rate-reload
+RRLOG=$RR.log
+REC=$RR.wav
+cat >"$RR-routine.yaml" <<'ROUTINE'
+name: Rate
+safety: Go.
+countdown: 0
+prepare: 0s
+rest: 1s
+steps:
+  - name: One
+    time: 2s
+  - name: Two
+    time: 2s
+ROUTINE
+rr_conf() { # rr_conf DEVICE RATE: the config coachd reads, written whole
+	conf "$RR.new" "$1" && sed -i "s/^  rate: .*/  rate: $2/" "$RR.new" && mv "$RR.new" "$RR.yaml"
+}
+# rr_reload DEVICE RATE N: the config changed and reloaded; the routine's
+# Nth install at RATE follows.
+rr_reload() {
+	rr_conf "$1" "$2"
+	ctl reload >/dev/null &&
+		wait_for "[ \$(grep -c 'routine \"Rate\": .* at $2 Hz' '$RRLOG') -ge $3 ]" 30 &&
+		wait_status '^idle ' 10
+}
+# rr_plays NAME DEVICE RATE N: reloaded with DEVICE and RATE (rr_reload), a
+# session starts, its stream at DEVICE and RATE (said when either changes),
+# and is stopped.
+rr_plays() {
+	local ok=
+	if rr_reload "$2" "$3" "$4"; then
+		ctl play >/dev/null
+		wait_for "grep -q 'audio: $2, $3 Hz, ' '$RRLOG'" 15 &&
+			wait_status '^running .*audio=ok' 10 && ok=1
+		ctl stop >/dev/null
+		wait_status '^idle ' 10
+	fi
+	[ -n "$ok" ] && pass "$1" ||
+		fail "$1" "${STATUS:-no status}: $(grep -E 'audio:|routine' "$RRLOG" | tail -n 3)"
+}
+rr_conf default 48000
+# A state folder of its own: the session is a first one, as plan_tones plans.
+XDG_STATE_HOME=$RR-state "$BUILD/coachd" -c "$RR.yaml" -r "$RR-routine.yaml" -s "$SOCK" \
+	>"$RRLOG" 2>&1 &
+RRPID=$!
+at_exit "kill $RRPID 2>/dev/null; wait $RRPID 2>/dev/null"
+if ! wait_for "grep -q 'routine \"Rate\": .* at 48000 Hz' '$RRLOG'" 30 || ! wait_status '^idle ' 10; then
+	fail rate-reload-starts "$(tail -n 3 "$RRLOG")"
+	e2e_finish
+fi
+# 48000 -> 44100: said, prepared at 44100; the session recorded until after
+# the last hold's end tone (10.8 s), then stopped.
+plan_tones "$RR-routine.yaml" 44100 | awk '$1 < 11' >"$RR-plan.txt"
+if rr_reload default 44100 1 &&
+   grep -q 'audio: rate 44100 Hz (was 48000 Hz)' "$RRLOG"; then
+	pass rate-reload-prepares-44100
+else
+	fail rate-reload-prepares-44100 "$(grep -E 'audio:|routine|reload' "$RRLOG" | tail -n 4)"
+fi
+record_start "$REC" || e2e_finish
+ctl play >/dev/null
+wait_status '^running ' 10
+sleep 11.5
+ctl stop >/dev/null
+wait_status '^idle ' 10
+sleep 0.5
+record_stop
+found_tones "$REC" >"$RR-rec.txt"
+read -r n_found n_plan worst < <(paste -d' ' "$RR-plan.txt" "$RR-rec.txt" | awk '
+	function abs(x) { return x < 0 ? -x : x }
+	NR == 1 { p0 = $1; r0 = $3 }
+	NF == 4 && $2 == $4 { n++; e = abs(($3 - r0) - ($1 - p0)) * 1000; if (e > w) w = e }
+	END { printf "%d %d %.3f\n", n, NR, w }')
+echo "after the reload to 44100 Hz: tones $n_found of $n_plan where the plan has them;" \
+     "the worst $worst ms off (relative to the first)"
+# --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).
+if grep -q 'audio: default, 44100 Hz, ' "$RRLOG" && [ "$n_plan" -ge 5 ] &&
+   [ "$n_found" -eq "$n_plan" ] && [ "$(wc -l <"$RR-rec.txt")" -eq "$n_plan" ] &&
+   awk -v w="$worst" 'BEGIN { exit !(w <= 3) }'; then
+	pass rate-reload-plays-44100
+else
+	fail rate-reload-plays-44100 "$n_found/$n_plan tones, worst $worst ms: $(grep 'audio: default' "$RRLOG")"
+	paste "$RR-plan.txt" "$RR-rec.txt"
+fi
+# And back: 48000 again.
+rr_plays rate-reload-back-to-48000 default 48000 2
+# The device that takes only 44100: asked for it, it plays it, nothing said;
+# asked for 48000 again (SIGHUP, as systemctl reload), it falls back to
+# 44100, said once, as at start-up.
+rr_plays rate-reload-device-44100 only44100 44100 2
+rr_conf only44100 48000
+kill -HUP "$RRPID"
+if wait_for "grep -q \"'only44100' does not play 48000 Hz; playing at 44100 Hz\" '$RRLOG'" 20 &&
+   wait_for "[ \$(grep -c 'routine \"Rate\": .* at 44100 Hz' '$RRLOG') -ge 3 ]" 30 &&
+   wait_status '^idle ' 10; then
+	ctl play >/dev/null
+	wait_status '^running .* phase=hold .*audio=ok' 15
+	ctl stop >/dev/null
+fi
+if [[ ${STATUS:-} == running* ]] &&
+   [ "$(grep -c 'does not play 48000 Hz; playing at 44100 Hz' "$RRLOG")" -eq 1 ] &&
+   ! grep -q 'the session stops: it was prepared at' "$RRLOG"; then
+	pass rate-reload-falls-back
+else
+	fail rate-reload-falls-back "${STATUS:-no status}: $(grep -E 'audio:|routine' "$RRLOG" | tail -n 5)"
+fi
+sed -n 's/^coachd: [a-z]*: \(audio: \|routine \)/\1/p' "$RRLOG"
+kill "$RRPID"; wait "$RRPID" 2>/dev/null
+
 e2e_finish

@@ -384,11 +384,12 @@ record_stop() {
 }
 
 # --- tones -------------------------------------------------------------------
-#   plan_tones ROUTINE   the tones of ROUTINE's first session as planned,
-#                        "SECONDS TYPE" a line (--plan prints truncated ms)
+#   plan_tones ROUTINE [RATE]  the tones of ROUTINE's first session as
+#                        planned (at RATE, else the config's), "SECONDS TYPE"
+#                        a line (--plan prints truncated ms)
 #   found_tones WAV      the tones found in a recording, "SECONDS TYPE" a line
 plan_tones() {
-	"$BUILD/coachd" -r "$1" --first --plan 2>/dev/null |
+	"$BUILD/coachd" -r "$1" --first --plan ${2:+--rate "$2"} 2>/dev/null |
 		awk '$(NF-1) == "tone" { split($1, t, ":"); printf "%.3f %s\n", t[1] * 60 + t[2], $NF }'
 }
 found_tones() {
