@@ -863,8 +863,7 @@ static int reload(struct daemon *d, struct diag *err)
 	 * routine prepared again if the device plays another: on_tick). */
 	if (rate != d->config.rate)
 		log_info("audio: rate %u Hz (was %u Hz): it plays from the next sound once no "
-			 "session plays",
-			 d->config.rate, rate);
+			 "session plays", d->config.rate, rate);
 	player_set_output(d->player, d->config.device, d->config.latency_ms, d->config.rate);
 	arm_tick(d, 0);
 	player_set_gentle(d->player, d->config.gentle_ms);

@@ -519,9 +519,8 @@ static int retry_device(struct player *p)
 		}
 		return idle_next(p);
 	}
-	if (now_ms() >= p->retry_at_ms) {
+	if (now_ms() >= p->retry_at_ms)
 		reprobe(p);
-	}
 	return RETRY_MS / 4;
 }
 
