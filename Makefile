@@ -78,7 +78,11 @@ WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 COACH_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -DCOACH_GPIOD_V2=$(GPIOD_V2) \
                 $(SYSROOT_INC)
 CPPFLAGS  += $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
+# libespeak-ng is loaded when the first sentence is synthesized
+# (src/sound/espeaklib.h), not linked: a warm start never needs it, nor
+# the 21 libraries under it.  Its headers are used; debian/control names it.
+DLOPEN_PKGS := espeak-ng
+LDLIBS    += $(shell $(PKG_CONFIG) --libs $(filter-out $(DLOPEN_PKGS),$(PKGS))) -lm -lpthread
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 LAYERS    := core sound system daemon

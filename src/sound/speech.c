@@ -10,11 +10,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include <espeak-ng/espeak_ng.h>
-#include <espeak-ng/speak_lib.h>
 #include <soxr.h>
 
 #include "cachekey.h"
+#include "espeaklib.h"
 #include "loudness.h"
 #include "packname.h"
 #include "pcm.h"
@@ -77,6 +76,7 @@ struct speech {
 	unsigned from_cache;        /* texts read from the cache */
 	unsigned from_pack;         /* texts read from a voice pack */
 	speech_warn_fn *warn;       /* hears about pack files that cannot be used */
+	char engine_id[512];        /* espeak-ng's identity for cache keys, or "" */
 };
 
 /* Samples arriving from espeak-ng's callback. */
@@ -92,6 +92,7 @@ struct synth {
  * which voice it currently speaks with (so switching costs nothing when
  * nothing changed).  Only one thread uses speech, so no lock. */
 static struct {
+	const struct espeaklib *lib; /* loaded: espeaklib.h */
 	bool initialized;           /* espeak_ng_Initialize succeeded */
 	bool ready;                 /* ... and output is set up */
 	int native_rate;
@@ -152,26 +153,27 @@ static int engine_start(struct diag *err)
 
 	if (engine.ready)
 		return 0;
+	if (!engine.lib && !(engine.lib = espeaklib_load(err)))
+		return -1;
 	/* The espeak_ng_ calls, unlike espeak_Initialize, report failures to us
 	 * instead of printing them.  Initialize also sets LC_CTYPE to C.UTF-8
 	 * for the whole process, which espeak-ng needs to classify letters. */
 	if (!engine.initialized) {
-		espeak_ng_InitializePath(NULL);
-		status = espeak_ng_Initialize(&context);
-		espeak_ng_ClearErrorContext(&context);
+		status = engine.lib->ng_Initialize(&context);
+		engine.lib->ng_ClearErrorContext(&context);
 		engine.initialized = status == ENS_OK;
 	}
 	if (status == ENS_OK)
-		status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL);
+		status = engine.lib->ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL);
 	if (status != ENS_OK) {
-		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+		engine.lib->ng_GetStatusCodeMessage(status, msg, sizeof(msg));
 		return diag_set(err, "espeak-ng", 0, 0, "cannot initialize: %s", msg);
 	}
-	engine.native_rate = espeak_ng_GetSampleRate();
+	engine.native_rate = engine.lib->ng_GetSampleRate();
 	if (engine.native_rate < MIN_RATE || engine.native_rate > MAX_RATE)
 		return diag_set(err, "espeak-ng", 0, 0, "unusable sample rate %d Hz",
 				engine.native_rate);
-	espeak_SetSynthCallback(on_samples);
+	engine.lib->SetSynthCallback(on_samples);
 	engine.ready = true;
 	return 0;
 }
@@ -185,12 +187,12 @@ static espeak_ng_STATUS engine_use(const struct profile *p)
 	    engine.rate == p->rate && engine.pitch == p->pitch)
 		return ENS_OK;
 	engine.has_voice = false;
-	status = espeak_ng_SetVoiceByName(p->espeak);
+	status = engine.lib->ng_SetVoiceByName(p->espeak);
 	/* After the voice: selecting one resets some parameters. */
 	if (status == ENS_OK)
-		status = espeak_ng_SetParameter(espeakRATE, p->rate, 0);
+		status = engine.lib->ng_SetParameter(espeakRATE, p->rate, 0);
 	if (status == ENS_OK)
-		status = espeak_ng_SetParameter(espeakPITCH, p->pitch, 0);
+		status = engine.lib->ng_SetParameter(espeakPITCH, p->pitch, 0);
 	if (status != ENS_OK)
 		return status;
 	snprintf(engine.voice, sizeof(engine.voice), "%s", p->espeak);
@@ -236,7 +238,7 @@ static int voice_error(const struct voice *v, espeak_ng_STATUS status, struct di
 		return diag_set(err, path, v->espeak_line, v->espeak_column,
 				"espeak-ng has no voice '%s' (expected one that espeak-ng --voices lists; "
 				"an MBROLA voice needs its mbrola package)", v->espeak);
-	espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+	engine.lib->ng_GetStatusCodeMessage(status, msg, sizeof(msg));
 	return diag_set(err, path, v->espeak_line, v->espeak_column,
 			"espeak-ng cannot use voice '%s': %s", v->espeak, msg);
 }
@@ -392,8 +394,8 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 	if (engine_start(&(struct diag){ 0 }) < 0 || engine_use(p) != ENS_OK)
 		return -EINVAL;
 	b.max = (size_t)engine.native_rate * SPEECH_MAX_SECONDS;
-	status = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
-				      espeakCHARS_UTF8, NULL, &b);
+	status = engine.lib->ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
+					 espeakCHARS_UTF8, NULL, &b);
 	if (status != ENS_OK || b.failed) {
 		free(b.pcm);
 		return b.interrupted ? -ECANCELED : b.too_long ? -EFBIG : b.failed ? -ENOMEM : -EIO;
@@ -421,12 +423,17 @@ static int synthesize(const struct speech *s, const char *text, struct clip *out
 	return 0;
 }
 
-/* The cache key of TEXT spoken with the current profile (malloc'd), or NULL. */
-static char *cache_key(const struct speech *s, const char *text)
+/* The cache key of TEXT spoken with the current profile (malloc'd), or NULL
+ * when espeak-ng's identity is unknown (it cannot be loaded). */
+static char *cache_key(struct speech *s, const char *text)
 {
 	const struct profile *p = &s->profiles[s->current];
 	char processing[96];
-	const char *version = espeak_Info(NULL);
+
+	/* Once per speech object: a stamp read, or the library loaded. */
+	if (!s->engine_id[0] &&
+	    espeaklib_identity(s->cache, s->engine_id, sizeof(s->engine_id), &(struct diag){ 0 }) < 0)
+		return NULL;
 
 	/* What trim and synthesize do to espeak-ng's samples: changing any of
 	 * these makes other samples, so other keys. */
@@ -434,7 +441,7 @@ static char *cache_key(const struct speech *s, const char *text)
 		 SILENCE, LEAD_MS, TAIL_MS, FADE_MS);
 	return cachekey_speech(&(struct speech_key){
 		.text = text, .espeak = p->espeak, .rate = p->rate, .pitch = p->pitch,
-		.out_rate = p->out_rate, .engine = version ? version : "?",
+		.out_rate = p->out_rate, .engine = s->engine_id,
 		.resampler = soxr_version(), .processing = processing,
 	});
 }

@@ -2,8 +2,9 @@
 # The speech cache on disk: a warm cache gives the same plan and the same
 # rendered samples as a cold one while synthesizing nothing; another output
 # rate is another key; the daemon's restart and reload with unchanged
-# sentences synthesize nothing; torn files are made again; COACH_CACHE_MIB=0
-# turns it off.  The counts come from `coachd -v`'s "speech: N texts
+# sentences synthesize nothing, and load no libespeak-ng; torn files are made
+# again; espeak-ng's data elsewhere is another key; COACH_CACHE_MIB=0 turns
+# it off.  The counts come from `coachd -v`'s "speech: N texts
 # synthesized, M read from the cache" line.
 set -u
 # shellcheck source=tests/e2e/lib.sh
@@ -29,7 +30,8 @@ plan_render cold || fail cold-render "$(cat "$E2E_TMP/cold.err")"
 plan_render warm || fail warm-render "$(cat "$E2E_TMP/warm.err")"
 read -r cold_synth cold_read < <(counts "$E2E_TMP/cold.err")
 read -r warm_synth warm_read < <(counts "$E2E_TMP/warm.err")
-files=$(find "$CACHE" -name '*.clip' | wc -l)
+# One more file than sentences: espeak-ng's stamp (src/sound/espeaklib.h).
+files=$(( $(find "$CACHE" -name '*.clip' | wc -l) - 1 ))
 echo "cold: ${cold_synth:-?} synthesized, ${cold_read:-?} read; warm: ${warm_synth:-?} synthesized, ${warm_read:-?} read; $files files"
 [ "${cold_synth:-0}" -gt 10 ] && [ "${cold_read:-1}" -eq 0 ] && [ "$files" -eq "$cold_synth" ] &&
 	pass cold-synthesizes-and-stores || fail cold-synthesizes-and-stores "cold ${cold_synth:-?}/${cold_read:-?}, $files files"
@@ -45,7 +47,7 @@ rm -f "$E2E_TMP"/{cold,warm}.wav
 plan_render r44 --rate 44100
 read -r s44 r44 < <(counts "$E2E_TMP/r44.err")
 [ "${s44:-0}" -eq "${cold_synth:-x}" ] && [ "${r44:-1}" -eq 0 ] &&
-	[ "$(find "$CACHE" -name '*.clip' | wc -l)" -eq $((2 * cold_synth)) ] &&
+	[ "$(find "$CACHE" -name '*.clip' | wc -l)" -eq $((2 * cold_synth + 1)) ] &&
 	pass another-rate-another-key || fail another-rate-another-key "${s44:-?}/${r44:-?}"
 rm -f "$E2E_TMP/r44.wav"
 
@@ -81,6 +83,7 @@ pulse_start || e2e_finish
 start_daemon
 wait_for loaded 60 && wait_status '^idle ' 20 || fail first-start "$(tail -n3 "$LOG")"
 read -r d1 _ < <(counts "$LOG")
+grep -q 'libespeak-ng' "/proc/$COACHD/maps" && espeak_first=loaded || espeak_first=absent
 stop_daemon
 start_daemon
 wait_for loaded 60 && wait_status '^idle ' 20 || fail restart "$(tail -n3 "$LOG")"
@@ -93,6 +96,29 @@ ctl reload >/dev/null
 wait_for loaded 60 && wait_status '^idle ' 20
 read -r d3 _ < <(counts "$LOG")
 [ "${d3:-1}" -eq 0 ] && pass reload-synthesizes-nothing || fail reload-synthesizes-nothing "${d3:-?}"
+# A warm start never loads libespeak-ng (src/sound/espeaklib.h), nor the
+# libraries under it; the first start, which synthesized, did.
+grep -q 'libespeak-ng' "/proc/$COACHD/maps" && espeak_warm=loaded || espeak_warm=absent
+grep -q 'libpcaudio' "/proc/$COACHD/maps" && pcaudio_warm=loaded || pcaudio_warm=absent
+[ "$espeak_warm $pcaudio_warm" = "absent absent" ] && [ "${espeak_first:-}" = loaded ] &&
+	pass warm-start-loads-no-espeak ||
+	fail warm-start-loads-no-espeak "first start: libespeak-ng ${espeak_first:-?}; warm: $espeak_warm, libpcaudio $pcaudio_warm"
 stop_daemon
+
+# espeak-ng's data seen elsewhere (an upgrade of espeak-ng-data, as far as
+# coach can tell: another folder, or another phondata file): another
+# engine identity, so every sentence is made again, by the same voice.
+data=$(espeak-ng --version | sed -n 's/.*Data at: //p')
+mkdir -p "$E2E_TMP/espeak/espeak-ng-data"
+cp -rs "$data/." "$E2E_TMP/espeak/espeak-ng-data/"
+ESPEAK_DATA_PATH=$E2E_TMP/espeak plan_render moved
+read -r sx rx < <(counts "$E2E_TMP/moved.err")
+ESPEAK_DATA_PATH=$E2E_TMP/espeak plan_render moved-again
+read -r sy ry < <(counts "$E2E_TMP/moved-again.err")
+echo "espeak-ng data moved: ${sx:-?} synthesized, ${rx:-?} read; again: ${sy:-?}/${ry:-?}"
+[ "${sx:-0}" -eq "${cold_synth:-x}" ] && [ "${rx:-1}" -eq 0 ] && [ "${sy:-1}" -eq 0 ] &&
+	cmp -s "$E2E_TMP/cold.plan" "$E2E_TMP/moved.plan" &&
+	pass new-espeak-data-new-clips || fail new-espeak-data-new-clips "${sx:-?}/${rx:-?} then ${sy:-?}/${ry:-?}; $(diff "$E2E_TMP/cold.plan" "$E2E_TMP/moved.plan" | head -3)"
+rm -f "$E2E_TMP"/moved*.wav
 
 e2e_finish

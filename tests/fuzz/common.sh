@@ -38,7 +38,7 @@ FUZZ_MODULES=(core/diag core/duration core/yamldoc core/yamldoc_get core/routine
 	core/safetext core/utf8 core/plan core/plan_print core/status core/voice core/session
 	core/tone core/intent core/tracker core/cachekey core/packname core/checkin core/history_date system/notify system/log
 	system/diskcache system/safefile
-	sound/pcm sound/loudness sound/wavfile sound/speech sound/clip)
+	sound/pcm sound/loudness sound/wavfile sound/espeaklib sound/speech sound/clip)
 
 FUZZ_CC=${FUZZ_CC:-clang}
 read -ra FUZZ_YAML_CFLAGS < <(pkg-config --cflags yaml-0.1 espeak-ng soxr sndfile)
