@@ -68,8 +68,8 @@ static int load_locked(struct diag *err)
 				 loaded_stamp, sizeof(loaded_stamp)) < 0 ||
 	    espeaklib_stamp_check(loaded_stamp, strlen(loaded_stamp), loaded_id,
 				  sizeof(loaded_id)) < 0) {
-		/* Still usable; only its clips cannot outlive an upgrade
-		 * unnoticed, so they name what is known. */
+		/* Its files cannot be looked at: still usable, its clips
+		 * then keyed by its version alone. */
 		snprintf(loaded_id, sizeof(loaded_id), "espeak-ng %s", version ? version : "?");
 		loaded_stamp[0] = '\0';
 	}
