@@ -1,6 +1,7 @@
 /* coachd: the coach daemon.  This file is the table of contents: parse the
  * options, find the files, then either check, print the plan, render, or run. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,13 @@ int main(int argc, char **argv)
 	struct bundle_files f;
 	int rc;
 
+	/* Buffers of 64 KiB and more (espeak-ng's samples, a sentence's
+	 * resampling) get their own mappings, so freeing one gives it back.
+	 * glibc's default raises this threshold to the largest block freed,
+	 * after which such buffers come from the loader thread's heap and stay
+	 * resident for good: measured, 8.0 against 3.7 MiB of anonymous
+	 * memory after a cold load of the quick routine. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	if (parse_options(argc, argv, &o) < 0)
 		return EX_USAGE;
 	log_init("coachd", o.verbose);
