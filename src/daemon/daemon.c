@@ -840,6 +840,7 @@ static void request_load(struct daemon *d)
 	memcpy(d->load_path, d->routine_path, sizeof(d->load_path));
 	d->load_rate = player_rate(d->player);
 	d->load_id = loader_request(d->loader, &f, d->load_rate);
+	log_debug("preparing %s at %u Hz", d->load_path, d->load_rate);
 }
 
 /* Re-reads the config and the routine.  Returns 0, or -1 with ERR filled

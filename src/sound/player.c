@@ -433,6 +433,11 @@ void player_set_output(struct player *p, const char *device, unsigned latency_ms
 
 unsigned player_rate(struct player *p)
 {
+	/* While a stream is open, the rate it plays: what is said meanwhile
+	 * (where am I, a count) must be prepared at it; a reload's new rate
+	 * waits for the stream to close, as its new device does. */
+	if (p->phase != PHASE_IDLE && p->cfg.rate)
+		return p->cfg.rate;
 	return play_rate_current(&p->rate);
 }
 

@@ -81,10 +81,11 @@ int player_say(struct player *p, const struct clip *clip);
 void player_set_output(struct player *p, const char *device, unsigned latency_ms,
 		       unsigned rate);
 
-/* The rate a bundle must be prepared at to sound: the configured one, or
- * the one the device plays instead when it does not (said in the log once;
- * found when the device is looked at, or when a stream fails to open at the
- * bundle's rate).  A session started before a bundle at that rate is
+/* The rate a bundle must be prepared at to sound: while a stream is open,
+ * the rate it plays (a reload's new rate waits for it to close); else the
+ * configured one, or the one the device plays instead when it does not
+ * (said in the log once; found when the device is looked at, or when a
+ * stream fails to open at the bundle's rate).  A session started before a bundle at that rate is
  * installed is stopped without a sound rather than played at the wrong
  * speed. */
 unsigned player_rate(struct player *p);

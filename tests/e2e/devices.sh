@@ -157,7 +157,7 @@ rr_plays() {
 }
 rr_conf default 48000
 # A state folder of its own: the session is a first one, as plan_tones plans.
-XDG_STATE_HOME=$RR-state "$BUILD/coachd" -c "$RR.yaml" -r "$RR-routine.yaml" -s "$SOCK" \
+XDG_STATE_HOME=$RR-state "$BUILD/coachd" -v -c "$RR.yaml" -r "$RR-routine.yaml" -s "$SOCK" \
 	>"$RRLOG" 2>&1 &
 RRPID=$!
 at_exit "kill $RRPID 2>/dev/null; wait $RRPID 2>/dev/null"
@@ -165,10 +165,31 @@ if ! wait_for "grep -q 'routine \"Rate\": .* at 48000 Hz' '$RRLOG'" 30 || ! wait
 	fail rate-reload-starts "$(tail -n 3 "$RRLOG")"
 	e2e_finish
 fi
+# A rate changed while a session plays waits for it: what is said meanwhile
+# (where am I, a count) is prepared at the rate the stream plays, so nothing
+# is prepared at 44100 until the session is over (then it is: the
+# routine's first install at 44100, the second at 48000 again).
+ctl play >/dev/null
+if wait_status '^running ' 10; then
+	rr_conf default 44100
+	ctl reload >/dev/null
+	sleep 1.5
+	early=$(grep -c 'preparing .* at 44100 Hz' "$RRLOG")
+	ctl stop >/dev/null
+	wait_status '^idle ' 10
+	wait_for "grep -q 'routine \"Rate\": .* at 44100 Hz' '$RRLOG'" 15 && [ "$early" -eq 0 ] &&
+		pass rate-reload-waits-for-the-session ||
+		fail rate-reload-waits-for-the-session "$early preparations at 44100 while the session played: $(grep -E 'preparing|audio:' "$RRLOG" | tail -n 4)"
+	rr_conf default 48000
+	ctl reload >/dev/null
+	wait_for "[ \$(grep -c 'routine \"Rate\": .* at 48000 Hz' '$RRLOG') -ge 2 ]" 30 && wait_status '^idle ' 10
+else
+	fail rate-reload-waits-for-the-session "no session: ${STATUS:-no status}"
+fi
 # 48000 -> 44100: said, prepared at 44100; the session recorded until after
 # the last hold's end tone (10.8 s), then stopped.
 plan_tones "$RR-routine.yaml" 44100 | awk '$1 < 11' >"$RR-plan.txt"
-if rr_reload default 44100 1 &&
+if rr_reload default 44100 2 &&
    grep -q 'audio: rate 44100 Hz (was 48000 Hz)' "$RRLOG"; then
 	pass rate-reload-prepares-44100
 else
@@ -200,15 +221,15 @@ else
 	paste "$RR-plan.txt" "$RR-rec.txt"
 fi
 # And back: 48000 again.
-rr_plays rate-reload-back-to-48000 default 48000 2
+rr_plays rate-reload-back-to-48000 default 48000 3
 # The device that takes only 44100: asked for it, it plays it, nothing said;
 # asked for 48000 again (SIGHUP, as systemctl reload), it falls back to
 # 44100, said once, as at start-up.
-rr_plays rate-reload-device-44100 only44100 44100 2
+rr_plays rate-reload-device-44100 only44100 44100 3
 rr_conf only44100 48000
 kill -HUP "$RRPID"
 if wait_for "grep -q \"'only44100' does not play 48000 Hz; playing at 44100 Hz\" '$RRLOG'" 20 &&
-   wait_for "[ \$(grep -c 'routine \"Rate\": .* at 44100 Hz' '$RRLOG') -ge 3 ]" 30 &&
+   wait_for "[ \$(grep -c 'routine \"Rate\": .* at 44100 Hz' '$RRLOG') -ge 4 ]" 30 &&
    wait_status '^idle ' 10; then
 	ctl play >/dev/null
 	wait_status '^running .* phase=hold .*audio=ok' 15
