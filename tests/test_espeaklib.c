@@ -92,6 +92,14 @@ static bool library_loaded(void)
 	return h != NULL;
 }
 
+/* Whether identity ID names the library's files, not its version alone:
+ * under qemu-arm the guest's library path cannot be looked at (its stat is
+ * not translated to the -L root), and coach then keys by version. */
+static bool files_seen(const char *id)
+{
+	return strstr(id, " lib ") != NULL;
+}
+
 /* Rewrites PATH with other contents: what an upgrade does to a file. */
 static void upgrade(const char *path)
 {
@@ -125,7 +133,12 @@ static void a_holding_stamp_names_the_engine_without_loading_it(void **state)
 	assert_int_equal(strncmp(again, "espeak-ng ", 10), 0);
 
 	/* ... and the stamp written again, for the library loaded: the next
-	 * start would believe it. */
+	 * start would believe it.  Unless its file cannot be looked at (the
+	 * identity is then its version alone, and nothing is stamped). */
+	if (!files_seen(again)) {
+		print_message("# the library's file cannot be looked at here (%s): no stamp\n", again);
+		return;
+	}
 	assert_int_equal(diskcache_get(fx->cache, ESPEAKLIB_STAMP_KEY, &data, &len), 0);
 	assert_int_equal(espeaklib_stamp_check(data, len, id, sizeof(id)), 0);
 	assert_string_equal(id, again);
@@ -146,13 +159,15 @@ static void a_loaded_library_speaks_for_itself(void **state)
 	assert_int_equal(diskcache_put(fx->cache, ESPEAKLIB_STAMP_KEY, stamp, strlen(stamp)), 0);
 	assert_int_equal(espeaklib_identity(fx->cache, b, sizeof(b), &err), 0);
 	assert_string_equal(a, b);
-	assert_non_null(strstr(a, " phondata "));
+	assert_int_equal(strncmp(a, "espeak-ng ", 10), 0);
+	if (files_seen(a))
+		assert_non_null(strstr(a, " phondata "));
 }
 
 static void an_upgrade_of_the_data_is_another_identity(void **state)
 {
 	struct fx *fx = *state;
-	char stamp[ESPEAKLIB_STAMP_MAX], before[512], after[512];
+	char stamp[ESPEAKLIB_STAMP_MAX], before[512], after[512], was[1024] = "";
 
 	assert_int_equal(espeaklib_identity_of("1.51", fx->lib, fx->data, before, sizeof(before)), 0);
 	assert_int_equal(espeaklib_stamp_make("1.51", fx->lib, fx->data, stamp, sizeof(stamp)), 0);
@@ -161,10 +176,11 @@ static void an_upgrade_of_the_data_is_another_identity(void **state)
 
 	/* $ESPEAK_DATA_PATH names another folder: espeak-ng would read that
 	 * one, so the stamp does not hold while it is set. */
-	assert_null(getenv("ESPEAK_DATA_PATH"));
+	if (getenv("ESPEAK_DATA_PATH"))
+		snprintf(was, sizeof(was), "%s", getenv("ESPEAK_DATA_PATH"));
 	assert_int_equal(setenv("ESPEAK_DATA_PATH", fx->dir, 1), 0);
 	assert_int_equal(espeaklib_stamp_check(stamp, strlen(stamp), after, sizeof(after)), -1);
-	assert_int_equal(unsetenv("ESPEAK_DATA_PATH"), 0);
+	assert_int_equal(was[0] ? setenv("ESPEAK_DATA_PATH", was, 1) : unsetenv("ESPEAK_DATA_PATH"), 0);
 	assert_int_equal(espeaklib_stamp_check(stamp, strlen(stamp), after, sizeof(after)), 0);
 
 	upgrade(fx->phondata);
