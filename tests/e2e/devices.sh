@@ -204,11 +204,7 @@ wait_status '^idle ' 10
 sleep 0.5
 record_stop
 found_tones "$REC" >"$RR-rec.txt"
-read -r n_found n_plan worst < <(paste -d' ' "$RR-plan.txt" "$RR-rec.txt" | awk '
-	function abs(x) { return x < 0 ? -x : x }
-	NR == 1 { p0 = $1; r0 = $3 }
-	NF == 4 && $2 == $4 { n++; e = abs(($3 - r0) - ($1 - p0)) * 1000; if (e > w) w = e }
-	END { printf "%d %d %.3f\n", n, NR, w }')
+read -r n_found n_plan worst < <(pair_tones "$RR-plan.txt" "$RR-rec.txt")
 echo "after the reload to 44100 Hz: tones $n_found of $n_plan where the plan has them;" \
      "the worst $worst ms off (relative to the first)"
 # --plan truncates to the ms: 1 ms of that, 2 of play (as e2e/load).

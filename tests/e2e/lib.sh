@@ -399,6 +399,18 @@ found_tones() {
 	done | sort -g
 }
 
+# pair_tones PLANNED FOUND: the Nth planned tone against the Nth found
+# (files of "SECONDS NAME" lines, plan_tones and found_tones), each offset
+# taken from the first.  Prints "PAIRED PLANNED WORST_MS": how many pairs
+# are the same sound, how many tones were planned, the largest error.
+pair_tones() {
+	paste -d' ' "$1" "$2" | awk '
+		function abs(x) { return x < 0 ? -x : x }
+		NR == 1 { p0 = $1; r0 = $3 }
+		NF == 4 && $2 == $4 { n++; e = abs(($3 - r0) - ($1 - p0)) * 1000; if (e > w) w = e }
+		END { printf "%d %d %.3f\n", n, NR, w }'
+}
+
 # --- fake buttons ------------------------------------------------------------
 # coachd's `chip: "fake:FIFO"` reads from a FIFO the records its libgpiod
 # backends produce ("play press", "next release", "gone"), so the buttons

@@ -78,11 +78,7 @@ echo "load average at the start: $load; coachd's glitches (xruns): ${xruns:-?}"
 
 found_tones "$REC" >"$E2E_TMP/rec-tones.txt"
 found_tones "$RENDER" >"$E2E_TMP/render-tones.txt"
-read -r n_found n_plan worst < <(paste -d' ' "$E2E_TMP/plan-tones.txt" "$E2E_TMP/rec-tones.txt" | awk '
-	function abs(x) { return x < 0 ? -x : x }
-	NR == 1 { p0 = $1; r0 = $3 }
-	NF == 4 && $2 == $4 { n++; e = abs(($3 - r0) - ($1 - p0)) * 1000; if (e > w) w = e }
-	END { printf "%d %d %.3f\n", n, NR, w }')
+read -r n_found n_plan worst < <(pair_tones "$E2E_TMP/plan-tones.txt" "$E2E_TMP/rec-tones.txt")
 echo "tones: $n_found of $n_plan where the plan has them; the worst $worst ms off (relative to the first)"
 # --plan truncates to the ms: 1 ms of that, 2 of play.
 if [ "$n_found" -eq "$n_plan" ] && [ "$(wc -l <"$E2E_TMP/rec-tones.txt")" -eq "$n_plan" ] &&
